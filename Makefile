@@ -1,0 +1,40 @@
+# Every target builds (or refreshes) its own virtual environment from requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+
+.PHONY: demo test bench lint lock venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## demo: start the local AliExpress sandbox (and, as later issues land, the rest of feedbridge)
+demo: $(STAMP)
+	$(BIN)/python -m feedbridge.demo
+
+## test: the whole test suite (PostgreSQL tests run when FEEDBRIDGE_TEST_DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## bench: benchmarks; numbers are reported in docs/performance.md
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+
+## lock: re-resolve pinned versions after editing pyproject.toml
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

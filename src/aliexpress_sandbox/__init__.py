@@ -1,0 +1,1 @@
+"""A local emulator of the AliExpress Open Platform (wire protocol, OAuth, product APIs)."""

@@ -1,0 +1,3 @@
+"""The API handlers, one module per family; importing this package registers them all."""
+
+from . import account, auth  # noqa: F401
