@@ -41,6 +41,8 @@ class _Strict(BaseModel):
 
 class ClockMove(_Strict):
     advance_seconds: float = 0.0
+    # True stops the clock (tests then see exactly the times they set), False lets it run again.
+    frozen: bool | None = None
 
 
 class NewSeller(_Strict):
@@ -79,9 +81,10 @@ async def clock(request: Request) -> JSONResponse:
         if isinstance(move, JSONResponse):
             return move
         assert isinstance(move, ClockMove)
-        sandbox.move_clock(move.advance_seconds)
+        sandbox.set_clock(advance_seconds=move.advance_seconds, frozen=move.frozen)
     return JSONResponse({"now": sandbox.clock.now(), "now_ms": sandbox.clock.now_ms(),
-                         "offset_seconds": sandbox.clock.offset_seconds})
+                         "offset_seconds": sandbox.clock.offset_seconds,
+                         "frozen": sandbox.clock.frozen_at is not None})
 
 
 async def behaviour(request: Request) -> JSONResponse:
@@ -103,7 +106,6 @@ async def behaviour(request: Request) -> JSONResponse:
         except ValidationError as exc:
             return problem(422, "invalid behaviour", details=exc.errors(include_url=False, include_context=False))
         sandbox.save_behaviour()
-        sandbox.limiter.clear()
     return JSONResponse(sandbox.behaviour.model_dump())
 
 

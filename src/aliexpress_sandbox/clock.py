@@ -11,18 +11,34 @@ LOS_ANGELES_STANDARD = timezone(timedelta(hours=-8))
 
 
 class Clock:
-    def __init__(self, offset_seconds: float = 0.0) -> None:
+    """Real time plus an offset; can be frozen so that tests see exactly the time they set."""
+
+    def __init__(self, offset_seconds: float = 0.0, frozen_at: float | None = None) -> None:
         self.offset_seconds = offset_seconds
+        self.frozen_at = frozen_at
 
     def now(self) -> float:
         """Seconds since the epoch, sandbox time."""
+        if self.frozen_at is not None:
+            return self.frozen_at
         return time.time() + self.offset_seconds
 
     def now_ms(self) -> int:
         return int(self.now() * 1000)
 
     def advance(self, seconds: float) -> None:
-        self.offset_seconds += seconds
+        if self.frozen_at is not None:
+            self.frozen_at += seconds
+        else:
+            self.offset_seconds += seconds
+
+    def freeze(self) -> None:
+        self.frozen_at = self.now()
+
+    def unfreeze(self) -> None:
+        if self.frozen_at is not None:
+            self.offset_seconds = self.frozen_at - time.time()
+            self.frozen_at = None
 
 
 def format_gmt8(epoch_seconds: float) -> str:

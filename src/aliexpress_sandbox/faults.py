@@ -18,14 +18,14 @@ class Roll:
 
 
 class FaultInjector:
-    def __init__(self) -> None:
-        self._rng = random.Random()
-        self._seed: int | None = None
+    def __init__(self, seed: int | None = None) -> None:
+        self._rng = random.Random(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        """Start the sequence again: the same seed and calls give the same faults."""
+        self._rng.seed(seed)
 
     def roll(self, faults: Faults, api_name: str | None) -> Roll:
-        if faults.seed != self._seed:
-            self._seed = faults.seed
-            self._rng.seed(faults.seed)
         if faults.apis is not None and api_name not in faults.apis:
             return Roll()
 

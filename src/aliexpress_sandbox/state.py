@@ -24,10 +24,10 @@ class Sandbox:
     def __init__(self, settings: SandboxSettings) -> None:
         self.settings = settings
         self.store = Store(settings.database_path)
-        self.clock = Clock(float(self.store.get_meta("clock_offset", 0.0)))
+        self.clock = Clock(self.store.get_meta("clock_offset", 0.0), self.store.get_meta("clock_frozen_at"))
         self.behaviour = Behaviour.model_validate(self.store.get_meta("behaviour", {}))
         self.limiter = Limiter(self.clock)
-        self.faults = FaultInjector()
+        self.faults = FaultInjector(self.behaviour.faults.seed)
         # Access tokens are checked on every call; keep them in memory, the store stays the truth.
         self._grants: dict[str, TokenGrant] = {}
         self._load_grants()
@@ -46,19 +46,27 @@ class Sandbox:
 
     def save_behaviour(self) -> None:
         self.store.set_meta("behaviour", self.behaviour.model_dump())
+        self.faults.reseed(self.behaviour.faults.seed)
+        self.limiter.clear()
 
-    def move_clock(self, seconds: float) -> None:
-        self.clock.advance(seconds)
+    def set_clock(self, *, advance_seconds: float = 0.0, frozen: bool | None = None) -> None:
+        if frozen is True:
+            self.clock.freeze()
+        elif frozen is False:
+            self.clock.unfreeze()
+        self.clock.advance(advance_seconds)
         self.store.set_meta("clock_offset", self.clock.offset_seconds)
+        self.store.set_meta("clock_frozen_at", self.clock.frozen_at)
 
     def reset(self) -> None:
         """Forget everything and seed again, as on a first start."""
         from .seed import seed_if_empty
 
         self.store.reset()
-        self.clock.offset_seconds = 0.0
+        self.clock = Clock()
+        self.limiter = Limiter(self.clock)
         self.behaviour = Behaviour()
-        self.limiter.clear()
+        self.faults.reseed(None)
         self._grants.clear()
         seed_if_empty(self)
 

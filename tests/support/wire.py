@@ -67,7 +67,7 @@ class Gateway:
         system = api.startswith("/")
         values: dict[str, str] = {
             "app_key": app_key or self.app_key,
-            "timestamp": timestamp or str(int(time.time() * 1000)),
+            "timestamp": timestamp if timestamp is not None else str(int(time.time() * 1000)),
             "sign_method": sign_method,
         }
         if not system or path_style is False:
