@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## demo: start the local AliExpress sandbox (and, as later issues land, the rest of feedbridge)
 demo: $(STAMP)
-	$(BIN)/python -m feedbridge.demo
+	$(BIN)/feedbridge sandbox serve --admin --data-dir .demo/sandbox
 
 ## test: the whole test suite (PostgreSQL tests run when FEEDBRIDGE_TEST_DATABASE_URL is set)
 test: $(STAMP)

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them all; numbers go to docs/performance.md."""

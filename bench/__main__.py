@@ -1,0 +1,17 @@
+"""Run every benchmark and print its numbers."""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+from bench import sandbox_throughput
+
+
+def main() -> None:
+    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {sys.version.split()[0]}")
+    sandbox_throughput.main()
+
+
+if __name__ == "__main__":
+    main()
