@@ -1,0 +1,1 @@
+"""feedbridge: list a merchant catalogue on AliExpress and keep it in sync."""

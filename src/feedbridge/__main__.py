@@ -1,0 +1,3 @@
+from feedbridge.cli.main import app
+
+app(prog_name="feedbridge")

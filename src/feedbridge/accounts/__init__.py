@@ -1,0 +1,1 @@
+"""Companies (tenants) and their users."""

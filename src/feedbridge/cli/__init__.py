@@ -1,0 +1,1 @@
+"""The `feedbridge` command line: one Typer sub-app per area."""

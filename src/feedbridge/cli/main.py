@@ -1,0 +1,47 @@
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
+
+from feedbridge.cli.config import app as config_app
+from feedbridge.cli.db import app as db_app
+from feedbridge.config import get_settings
+from feedbridge.errors import FeedbridgeError
+from feedbridge.log import configure_logging
+
+
+class _FeedbridgeGroup(TyperGroup):
+    """Shows a FeedbridgeError as a short message with exit status 1 instead of a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FeedbridgeError as error:
+            Console(stderr=True, soft_wrap=True).print(Text.assemble(("Error: ", "bold red"), str(error)))
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_FeedbridgeGroup,
+    help="feedbridge: list a merchant's catalogue on AliExpress and keep it in sync.",
+    no_args_is_help=True,
+)
+
+
+@app.callback()
+def main(ctx: typer.Context) -> None:
+    # Tests (and embedding code) may pass ready-made Settings as the context object.
+    if ctx.obj is None:
+        ctx.obj = get_settings()
+    configure_logging(ctx.obj)
+
+
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+
+# --- sandbox: the `feedbridge sandbox` sub-app (feedbridge/cli/sandbox.py) is owned by the lead ---
+from feedbridge.cli.sandbox import app as sandbox_app  # noqa: E402
+
+app.add_typer(sandbox_app, name="sandbox")

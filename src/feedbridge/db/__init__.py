@@ -1,0 +1,1 @@
+"""Database access: engine and session factory, ORM base, Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Projects: one merchant catalogue each, owned by a company."""
