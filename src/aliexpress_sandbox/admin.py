@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .admin_products import routes as product_routes
 from .behaviour import Behaviour
 from .seed import create_app, create_seller, credentials, write_credentials
 from .state import Sandbox
@@ -191,4 +192,5 @@ routes = [
     Route("/apps", apps, methods=["GET", "POST"]),
     Route("/apps/{app_key}", app_update, methods=["POST"]),
     Route("/tokens", tokens, methods=["GET"]),
+    *product_routes,
 ]

@@ -21,15 +21,12 @@ from .settings import SandboxSettings
 from .state import Sandbox
 
 
-def run_ticks(sandbox: Sandbox) -> None:
-    for advance in TICKS:
-        advance(sandbox)
-
-
 async def _ticker(sandbox: Sandbox) -> None:
+    """Advance time-driven work even when nobody calls (products from feeds appear on the pages)."""
     while True:
         await asyncio.sleep(sandbox.settings.tick_seconds)
-        run_ticks(sandbox)
+        for advance in TICKS:
+            advance(sandbox)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -58,6 +55,7 @@ def create_app(settings: SandboxSettings) -> Starlette:
         Route("/health", health),
         *oauth_routes,
         *page_routes,
+        *apis.photobank.routes,
     ]
     if settings.admin:
         from .admin import routes as admin_routes

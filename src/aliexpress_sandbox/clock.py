@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 # AliExpress reports product times in Beijing time (GMT+8) as "yyyy-MM-dd HH:mm:ss".
 GMT8 = timezone(timedelta(hours=8))
-LOS_ANGELES_STANDARD = timezone(timedelta(hours=-8))
 
 
 class Clock:
@@ -50,7 +49,7 @@ def parse_gmt8(text: str) -> float:
     return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=GMT8).timestamp()
 
 
-def parse_in_zone(text: str, zone: timezone) -> float:
+def parse_in_zone(text: str, zone: tzinfo) -> float:
     return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone).timestamp()
 
 

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS photobank (
     image_id TEXT PRIMARY KEY, seller_id INTEGER NOT NULL, url TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
     content_type TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL, data BLOB NOT NULL, created_at REAL NOT NULL);
+    sha256 TEXT NOT NULL, data BLOB NOT NULL, group_id TEXT, created_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS products (
     product_id INTEGER PRIMARY KEY, seller_id INTEGER NOT NULL, status TEXT NOT NULL, audit_until REAL NOT NULL,
     category_id INTEGER NOT NULL, group_id INTEGER, subject TEXT NOT NULL, has_national_quote INTEGER NOT NULL,

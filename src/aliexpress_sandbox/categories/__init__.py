@@ -1,0 +1,1 @@
+"""The category catalogue: the tree (package data), per-category attributes, schemas, suggestions."""
