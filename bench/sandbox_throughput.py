@@ -20,8 +20,8 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support.oauth import authorization_code  # noqa: E402
-from support.wire import Gateway, sign  # noqa: E402
+from support.oauth import authorization_code
+from support.wire import Gateway, sign
 
 TARGET_PER_SECOND = 500
 REQUESTS = int(os.environ.get("BENCH_SANDBOX_REQUESTS", "6000"))
@@ -35,9 +35,21 @@ APIS = (
 
 def start_sandbox(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "feedbridge", "sandbox", "serve", "--port", "0", "--admin", "--data-dir",
-         str(data_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "feedbridge",
+            "sandbox",
+            "serve",
+            "--port",
+            "0",
+            "--admin",
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "FEEDBRIDGE_DATA_DIR": str(data_dir / "fb"), "COLUMNS": "200"},
     )
     assert process.stdout is not None
@@ -52,12 +64,21 @@ def signed_requests(base_url: str, app_key: str, secret: str, token: str, count:
     requests = []
     for i in range(count):
         api = APIS[i % len(APIS)]
-        values = {"app_key": app_key, "method": api, "session": token, "sign_method": "sha256",
-                  "timestamp": str(int(time.time() * 1000)), "format": "json", "v": "2.0"}
+        values = {
+            "app_key": app_key,
+            "method": api,
+            "session": token,
+            "sign_method": "sha256",
+            "timestamp": str(int(time.time() * 1000)),
+            "format": "json",
+            "v": "2.0",
+        }
         values["sign"] = sign(values, secret, api_path=api)
         body = urlencode(values).encode()
-        head = (f"POST /sync HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        head = (
+            f"POST /sync HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
         requests.append(head + body)
     return requests
 
@@ -67,8 +88,13 @@ async def _connection(host: str, port: int, requests: list[bytes], failures: lis
     for request in requests:
         writer.write(request)
         head = await reader.readuntil(b"\r\n\r\n")
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length")))
+        length = int(
+            next(
+                line.split(b":")[1]
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length")
+            )
+        )
         body = await reader.readexactly(length)
         if not head.startswith(b"HTTP/1.1 200") or b"_response" not in body[:80]:
             failures.append(body)
@@ -93,8 +119,9 @@ def main() -> None:
                 http.post(base_url + "/_admin/behaviour", json={"limits": {"enabled": False}})
                 app = creds["app"]
                 gateway = Gateway(http, base_url, app["app_key"], app["app_secret"])
-                token = gateway.ok("/auth/token/create",
-                                   {"code": authorization_code(http, base_url, creds)})["access_token"]
+                token = gateway.ok("/auth/token/create", {"code": authorization_code(http, base_url, creds)})[
+                    "access_token"
+                ]
             requests = signed_requests(base_url, app["app_key"], app["app_secret"], token, REQUESTS)
             asyncio.run(blast(base_url, requests[:300], CONNECTIONS))  # warm-up
             elapsed, failures = asyncio.run(blast(base_url, requests, CONNECTIONS))
@@ -103,8 +130,10 @@ def main() -> None:
             process.wait(timeout=30)
     rate = len(requests) / elapsed
     verdict = "OK" if rate >= TARGET_PER_SECOND and not failures else "BELOW TARGET"
-    print(f"sandbox: {len(requests)} signed requests over {CONNECTIONS} keep-alive connections in {elapsed:.2f} s"
-          f" = {rate:.0f} requests/s (target >= {TARGET_PER_SECOND}); failures: {len(failures)} -> {verdict}")
+    print(
+        f"sandbox: {len(requests)} signed requests over {CONNECTIONS} keep-alive connections in {elapsed:.2f} s"
+        f" = {rate:.0f} requests/s (target >= {TARGET_PER_SECOND}); failures: {len(failures)} -> {verdict}"
+    )
     if failures:
         print("first failure:", failures[0][:300])
 

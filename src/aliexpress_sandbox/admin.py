@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .admin_http import json_object, problem
 from .admin_products import routes as product_routes
 from .behaviour import Behaviour
 from .seed import create_app, create_seller, credentials, write_credentials
@@ -21,17 +21,13 @@ def _sandbox(request: Request) -> Sandbox:
     return sandbox
 
 
-def problem(status: int, message: str, **details: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **details}, status_code=status)
-
-
 async def body_as(request: Request, model: type[BaseModel]) -> BaseModel | JSONResponse:
-    """Parse the JSON body into `model`, or the 422 answer that says what is wrong."""
+    """Parse the JSON body into `model`, or the answer that says what is wrong."""
+    body = await json_object(request)
+    if isinstance(body, JSONResponse):
+        return body
     try:
-        raw = await request.body()
-        return model.model_validate(json.loads(raw or b"{}"))
-    except json.JSONDecodeError as exc:
-        return problem(400, f"the body is not valid JSON: {exc}")
+        return model.model_validate(body)
     except ValidationError as exc:
         return problem(422, "invalid settings", details=exc.errors(include_url=False, include_context=False))
 
@@ -83,21 +79,25 @@ async def clock(request: Request) -> JSONResponse:
             return move
         assert isinstance(move, ClockMove)
         sandbox.set_clock(advance_seconds=move.advance_seconds, frozen=move.frozen)
-    return JSONResponse({"now": sandbox.clock.now(), "now_ms": sandbox.clock.now_ms(),
-                         "offset_seconds": sandbox.clock.offset_seconds,
-                         "frozen": sandbox.clock.frozen_at is not None})
+    return JSONResponse(
+        {
+            "now": sandbox.clock.now(),
+            "now_ms": sandbox.clock.now_ms(),
+            "offset_seconds": sandbox.clock.offset_seconds,
+            "frozen": sandbox.clock.frozen_at is not None,
+        }
+    )
 
 
 async def behaviour(request: Request) -> JSONResponse:
     """GET the behaviour; POST a partial one (merged into the current settings)."""
     sandbox = _sandbox(request)
     if request.method == "POST":
-        try:
-            patch = json.loads(await request.body() or b"{}")
-        except json.JSONDecodeError as exc:
-            return problem(400, f"the body is not valid JSON: {exc}")
+        patch = await json_object(request)
+        if isinstance(patch, JSONResponse):
+            return patch
         merged = sandbox.behaviour.model_dump()
-        for section, values in patch.items() if isinstance(patch, dict) else []:
+        for section, values in patch.items():
             if isinstance(values, dict) and isinstance(merged.get(section), dict):
                 merged[section].update(values)
             else:
@@ -105,7 +105,9 @@ async def behaviour(request: Request) -> JSONResponse:
         try:
             sandbox.behaviour = Behaviour.model_validate(merged)
         except ValidationError as exc:
-            return problem(422, "invalid behaviour", details=exc.errors(include_url=False, include_context=False))
+            return problem(
+                422, "invalid behaviour", details=exc.errors(include_url=False, include_context=False)
+            )
         sandbox.save_behaviour()
     return JSONResponse(sandbox.behaviour.model_dump())
 
@@ -135,8 +137,10 @@ async def seller_update(request: Request) -> JSONResponse:
         return update
     assert isinstance(update, SellerUpdate)
     if update.product_posting_forbidden is not None:
-        sandbox.store.run("UPDATE sellers SET posting_forbidden = ? WHERE seller_id = ?",
-                          (int(update.product_posting_forbidden), seller_id))
+        sandbox.store.run(
+            "UPDATE sellers SET posting_forbidden = ? WHERE seller_id = ?",
+            (int(update.product_posting_forbidden), seller_id),
+        )
     return JSONResponse({"seller_id": seller_id, **update.model_dump(exclude_none=True)})
 
 
@@ -165,8 +169,9 @@ async def app_update(request: Request) -> JSONResponse:
     if update.status is not None:
         sandbox.store.run("UPDATE apps SET status = ? WHERE app_key = ?", (update.status, app_key))
     if update.redirect_uris is not None:
-        sandbox.store.run("UPDATE apps SET redirect_uris = ? WHERE app_key = ?",
-                          (json.dumps(update.redirect_uris), app_key))
+        sandbox.store.run(
+            "UPDATE apps SET redirect_uris = ? WHERE app_key = ?", (json.dumps(update.redirect_uris), app_key)
+        )
     write_credentials(sandbox)
     return JSONResponse(next(a for a in credentials(sandbox)["apps"] if a["app_key"] == app_key))
 
@@ -175,12 +180,19 @@ async def tokens(request: Request) -> JSONResponse:
     """Tokens with their expiries (values shortened: the admin API is for inspection, not for stealing)."""
     sandbox = _sandbox(request)
     rows = sandbox.store.all("SELECT * FROM tokens ORDER BY created_at")
-    return JSONResponse([
-        {"access_token_prefix": r["access_token"][:10], "seller_id": r["seller_id"], "app_key": r["app_key"],
-         "access_expires_at": r["access_expires_at"], "refresh_expires_at": r["refresh_expires_at"],
-         "refresh_used": bool(r["refresh_used"])}
-        for r in rows
-    ])
+    return JSONResponse(
+        [
+            {
+                "access_token_prefix": r["access_token"][:10],
+                "seller_id": r["seller_id"],
+                "app_key": r["app_key"],
+                "access_expires_at": r["access_expires_at"],
+                "refresh_expires_at": r["refresh_expires_at"],
+                "refresh_used": bool(r["refresh_used"]),
+            }
+            for r in rows
+        ]
+    )
 
 
 routes = [

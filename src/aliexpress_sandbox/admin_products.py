@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .admin_http import json_object, problem
 from .errors import ApiError
 from .products import repository, service
 from .products.model import STATUSES
@@ -16,18 +16,6 @@ from .state import Sandbox
 
 # Listings made "outside the API" are already through review.
 LISTING_STATUSES = ("onSelling", "offline")
-
-
-def _problem(status: int, message: str, **details: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **details}, status_code=status)
-
-
-async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except json.JSONDecodeError as exc:
-        return _problem(400, f"the body is not valid JSON: {exc}")
-    return body if isinstance(body, dict) else _problem(400, "the body must be a JSON object")
 
 
 def _seller_exists(sandbox: Sandbox, seller_id: int) -> bool:
@@ -50,24 +38,20 @@ async def seller_products(request: Request) -> JSONResponse:
     sandbox: Sandbox = request.app.state.sandbox
     seller_id = int(request.path_params["seller_id"])
     if not _seller_exists(sandbox, seller_id):
-        return _problem(404, f"no seller {seller_id}")
+        return problem(404, f"no seller {seller_id}")
     if request.method == "GET":
-        rows = sandbox.store.all(
-            f"SELECT *, {repository.EFFECTIVE_STATUS} AS effective FROM products WHERE seller_id = ?"
-            " ORDER BY created_at, product_id",
-            (sandbox.clock.now(), seller_id),
-        )
-        return JSONResponse([_view(repository.from_row(r)) for r in rows])
-    body = await _json_body(request)
+        products = repository.for_seller(sandbox.store, seller_id, sandbox.clock.now())
+        return JSONResponse([_view(p) for p in products])
+    body = await json_object(request)
     if isinstance(body, JSONResponse):
         return body
     status = body.pop("status", "onSelling")
     if status not in LISTING_STATUSES:
-        return _problem(422, f"status must be one of {', '.join(LISTING_STATUSES)}")
+        return problem(422, f"status must be one of {', '.join(LISTING_STATUSES)}")
     try:
         product_id = service.create_listing(sandbox, seller_id, body, status=status)
     except ApiError as error:
-        return _problem(422, error.sub_msg or error.message, code=error.sub_code or error.code)
+        return problem(422, error.sub_msg or error.message, code=error.sub_code or error.code)
     product = repository.get(sandbox.store, seller_id, product_id, sandbox.clock.now())
     assert product is not None
     return JSONResponse(_view(product), status_code=201)
@@ -79,13 +63,13 @@ async def product_status(request: Request) -> JSONResponse:
     product_id = int(request.path_params["product_id"])
     row = sandbox.store.one("SELECT seller_id FROM products WHERE product_id = ?", (product_id,))
     if row is None:
-        return _problem(404, f"no product {product_id}")
-    body = await _json_body(request)
+        return problem(404, f"no product {product_id}")
+    body = await json_object(request)
     if isinstance(body, JSONResponse):
         return body
     status = body.get("status")
     if status not in STATUSES:
-        return _problem(422, f"status must be one of {', '.join(STATUSES)}")
+        return problem(422, f"status must be one of {', '.join(STATUSES)}")
     now = sandbox.clock.now()
     audit_until = now + sandbox.behaviour.timings.audit_seconds if status == "auditing" else 0.0
     repository.set_status(sandbox.store, [product_id], status, now, audit_until=audit_until)

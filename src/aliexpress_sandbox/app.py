@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
-from . import apis  # noqa: F401  (registers every API)
+from . import apis
 from .gateway import gateway
 from .oauth import routes as oauth_routes
 from .pages import routes as page_routes

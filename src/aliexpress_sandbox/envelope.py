@@ -66,7 +66,9 @@ def wrap_lists(value: Any, *, single_as_object: bool = False, field: str = "") -
     return value
 
 
-def sync_success(api_name: str, body: dict[str, Any], request_id: str, *, simplify: bool, quirk: bool) -> dict[str, Any]:
+def sync_success(
+    api_name: str, body: dict[str, Any], request_id: str, *, simplify: bool, quirk: bool
+) -> dict[str, Any]:
     if simplify:
         return {**body, "request_id": request_id}
     wrapped = wrap_lists(body, single_as_object=quirk)

@@ -30,7 +30,10 @@ class ApiError(Exception):
 
 
 def missing_parameter(name: str) -> ApiError:
-    return ApiError("MissingParameter", f"The input parameter '{name}' that is mandatory for processing this request is not supplied")
+    return ApiError(
+        "MissingParameter",
+        f"The input parameter '{name}' that is mandatory for processing this request is not supplied",
+    )
 
 
 def invalid_parameter(name: str, why: str) -> ApiError:
@@ -67,11 +70,16 @@ def invalid_code() -> ApiError:
 
 def api_call_limit(ban_seconds: float) -> ApiError:
     seconds = max(1, math.ceil(ban_seconds))
-    return ApiError("ApiCallLimit", f"Api access frequency exceeds the limit. this ban will last {seconds} seconds")
+    return ApiError(
+        "ApiCallLimit", f"Api access frequency exceeds the limit. this ban will last {seconds} seconds"
+    )
 
 
 def app_call_limit() -> ApiError:
-    return ApiError("AppCallLimit", "The daily call quota of this App Key is used up; the ban lasts until 24:00 Beijing time")
+    return ApiError(
+        "AppCallLimit",
+        "The daily call quota of this App Key is used up; the ban lasts until 24:00 Beijing time",
+    )
 
 
 def business(sub_code: str, sub_msg: str) -> ApiError:
@@ -81,7 +89,11 @@ def business(sub_code: str, sub_msg: str) -> ApiError:
 
 def isp_error() -> ApiError:
     return ApiError(
-        "15", "Remote service error", type="ISP", sub_code="isp.remote-service-error", sub_msg="系统错误,请稍后重试"
+        "15",
+        "Remote service error",
+        type="ISP",
+        sub_code="isp.remote-service-error",
+        sub_msg="系统错误,请稍后重试",
     )
 
 

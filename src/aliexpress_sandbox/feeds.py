@@ -49,8 +49,11 @@ def _execute(sandbox: Sandbox, seller_id: int, operation: str, item: dict[str, A
     try:
         product_id = PROCESSORS[operation](sandbox, seller_id, _content(item["item_content"]))
     except ApiError as error:
-        return {"success": False, "errorCode": error.sub_code or error.code,
-                "errorMessage": error.sub_msg or error.message}
+        return {
+            "success": False,
+            "errorCode": error.sub_code or error.code,
+            "errorMessage": error.sub_msg or error.message,
+        }
     return {"productId": product_id, "success": True}
 
 
@@ -64,15 +67,23 @@ def status_of(job: Any, processed: int, now: float) -> str:
 def advance(sandbox: Sandbox) -> None:
     """Process every item whose time has come (item i is due at start_at + (i + 1) × item_seconds)."""
     now = sandbox.clock.now()
-    for job in sandbox.store.all("SELECT * FROM feed_jobs WHERE status != 'FINISH' AND start_at <= ?", (now,)):
+    for job in sandbox.store.all(
+        "SELECT * FROM feed_jobs WHERE status != 'FINISH' AND start_at <= ?", (now,)
+    ):
         items, results = loads(job["items"]), loads(job["results"])
         due = len(items) if job["item_seconds"] <= 0 else int((now - job["start_at"]) / job["item_seconds"])
         due = min(len(items), due)
-        for item in items[len(results):due]:
-            results.append({"item_content_id": item["item_content_id"],
-                            "result": _execute(sandbox, job["seller_id"], job["operation_type"], item)})
-        sandbox.store.run("UPDATE feed_jobs SET results = ?, status = ? WHERE job_id = ?",
-                          (dumps(results), status_of(job, len(results), now), job["job_id"]))
+        for item in items[len(results) : due]:
+            results.append(
+                {
+                    "item_content_id": item["item_content_id"],
+                    "result": _execute(sandbox, job["seller_id"], job["operation_type"], item),
+                }
+            )
+        sandbox.store.run(
+            "UPDATE feed_jobs SET results = ?, status = ? WHERE job_id = ?",
+            (dumps(results), status_of(job, len(results), now), job["job_id"]),
+        )
 
 
 def submit(sandbox: Sandbox, seller_id: int, operation: str, items: list[dict[str, Any]]) -> int:
@@ -102,11 +113,15 @@ def invalidate(sandbox: Sandbox, seller_id: int, job_ids: list[int]) -> dict[str
     """Queued jobs are cancelled; jobs already running or finished need no invalidation; others fail."""
     answer: dict[str, list[int]] = {"successful_list": [], "failed_list": [], "no_need_invalidation_list": []}
     for job_id in job_ids:
-        job = sandbox.store.one("SELECT * FROM feed_jobs WHERE job_id = ? AND seller_id = ?", (job_id, seller_id))
+        job = sandbox.store.one(
+            "SELECT * FROM feed_jobs WHERE job_id = ? AND seller_id = ?", (job_id, seller_id)
+        )
         if job is None:
             answer["failed_list"].append(job_id)
         elif job["status"] == "QUEUEING" and not job["invalidated"]:
-            sandbox.store.run("UPDATE feed_jobs SET invalidated = 1, status = 'FINISH' WHERE job_id = ?", (job_id,))
+            sandbox.store.run(
+                "UPDATE feed_jobs SET invalidated = 1, status = 'FINISH' WHERE job_id = ?", (job_id,)
+            )
             answer["successful_list"].append(job_id)
         else:
             answer["no_need_invalidation_list"].append(job_id)

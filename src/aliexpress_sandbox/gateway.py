@@ -20,7 +20,6 @@ from starlette.types import Receive, Scope, Send
 from . import envelope
 from .call import Call
 from .clock import GMT8
-from .faults import Roll
 from .errors import (
     ApiError,
     illegal_access_token,
@@ -32,6 +31,7 @@ from .errors import (
     missing_parameter,
     system_error,
 )
+from .faults import Roll
 from .limits import check_limits
 from .params import Params, UploadedFile
 from .registry import APIS, TICKS, Api
@@ -172,4 +172,3 @@ async def gateway(request: Request) -> Response:
             quirk=quirks.single_element_lists_as_objects,
         )
     )
-

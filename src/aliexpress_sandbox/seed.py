@@ -14,7 +14,11 @@ DEFAULT_REDIRECT_URIS = [
     "http://localhost:8000/connections/aliexpress/callback",
 ]
 
-FREIGHT_TEMPLATES = [("Free shipping (EU)", True), ("Standard shipping", False), ("Express (2-3 days)", False)]
+FREIGHT_TEMPLATES = [
+    ("Free shipping (EU)", True),
+    ("Standard shipping", False),
+    ("Express (2-3 days)", False),
+]
 SERVICE_TEMPLATES = ["Service template: 15-day free returns", "Service template: overseas warehouse returns"]
 PRODUCT_GROUPS: list[tuple[str, list[str]]] = [
     ("Women", ["Dresses", "Tops"]),
@@ -28,8 +32,13 @@ def _numeric_id(digits: int) -> int:
     return int(str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(digits - 1)))
 
 
-def create_app(sandbox: Sandbox, *, name: str = "feedbridge sandbox app", status: str = "online",
-               redirect_uris: list[str] | None = None) -> dict[str, Any]:
+def create_app(
+    sandbox: Sandbox,
+    *,
+    name: str = "feedbridge sandbox app",
+    status: str = "online",
+    redirect_uris: list[str] | None = None,
+) -> dict[str, Any]:
     app = {
         "app_key": str(_numeric_id(6)),
         "app_secret": secrets.token_hex(16),
@@ -44,8 +53,15 @@ def create_app(sandbox: Sandbox, *, name: str = "feedbridge sandbox app", status
     return app
 
 
-def create_seller(sandbox: Sandbox, *, email: str, password: str | None = None, country_code: str = "ES",
-                  currency: str = "EUR", shop_name: str = "Sandbox Store") -> dict[str, Any]:
+def create_seller(
+    sandbox: Sandbox,
+    *,
+    email: str,
+    password: str | None = None,
+    country_code: str = "ES",
+    currency: str = "EUR",
+    shop_name: str = "Sandbox Store",
+) -> dict[str, Any]:
     """A seller account with its own freight templates, service templates and product groups."""
     seller_id = _numeric_id(10)
     password = password or secrets.token_urlsafe(9)
@@ -55,8 +71,18 @@ def create_seller(sandbox: Sandbox, *, email: str, password: str | None = None, 
         conn.execute(
             "INSERT INTO sellers (seller_id, email, password, user_nick, havana_id, country_code, currency, shop_id,"
             " shop_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seller_id, email.lower(), password, nick, str(_numeric_id(13)), country_code.upper(), currency.upper(),
-             _numeric_id(7), shop_name, sandbox.clock.now()),
+            (
+                seller_id,
+                email.lower(),
+                password,
+                nick,
+                str(_numeric_id(13)),
+                country_code.upper(),
+                currency.upper(),
+                _numeric_id(7),
+                shop_name,
+                sandbox.clock.now(),
+            ),
         )
         for name, is_default in FREIGHT_TEMPLATES:
             conn.execute(
@@ -70,15 +96,22 @@ def create_seller(sandbox: Sandbox, *, email: str, password: str | None = None, 
             )
         for name, children in PRODUCT_GROUPS:
             group_id = _numeric_id(9)
-            conn.execute("INSERT INTO product_groups (group_id, seller_id, parent_id, name) VALUES (?, ?, NULL, ?)",
-                         (group_id, seller_id, name))
+            conn.execute(
+                "INSERT INTO product_groups (group_id, seller_id, parent_id, name) VALUES (?, ?, NULL, ?)",
+                (group_id, seller_id, name),
+            )
             for child in children:
                 conn.execute(
                     "INSERT INTO product_groups (group_id, seller_id, parent_id, name) VALUES (?, ?, ?, ?)",
                     (_numeric_id(9), seller_id, group_id, child),
                 )
-    return {"seller_id": seller_id, "email": email.lower(), "password": password,
-            "country_code": country_code.upper(), "currency": currency.upper()}
+    return {
+        "seller_id": seller_id,
+        "email": email.lower(),
+        "password": password,
+        "country_code": country_code.upper(),
+        "currency": currency.upper(),
+    }
 
 
 def seed_if_empty(sandbox: Sandbox) -> None:
@@ -91,13 +124,23 @@ def seed_if_empty(sandbox: Sandbox) -> None:
 def credentials(sandbox: Sandbox) -> dict[str, Any]:
     store, base = sandbox.store, sandbox.settings.base_url
     apps = [
-        {"app_key": r["app_key"], "app_secret": r["app_secret"], "name": r["name"], "status": r["status"],
-         "redirect_uris": json.loads(r["redirect_uris"])}
+        {
+            "app_key": r["app_key"],
+            "app_secret": r["app_secret"],
+            "name": r["name"],
+            "status": r["status"],
+            "redirect_uris": json.loads(r["redirect_uris"]),
+        }
         for r in store.all("SELECT * FROM apps ORDER BY rowid")
     ]
     sellers = [
-        {"seller_id": r["seller_id"], "email": r["email"], "password": r["password"],
-         "country_code": r["country_code"], "currency": r["currency"]}
+        {
+            "seller_id": r["seller_id"],
+            "email": r["email"],
+            "password": r["password"],
+            "country_code": r["country_code"],
+            "currency": r["currency"],
+        }
         for r in store.all("SELECT * FROM sellers ORDER BY rowid")
     ]
     return {

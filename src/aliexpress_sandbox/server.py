@@ -25,12 +25,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(
-    *, data_dir: Path, host: str = "127.0.0.1", port: int = 8765, admin: bool = False, public_url: str = "",
-    announce: Callable[[dict[str, object]], None] | None = None, log_level: str = "warning",
+    *,
+    data_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    admin: bool = False,
+    public_url: str = "",
+    announce: Callable[[dict[str, object]], None] | None = None,
+    log_level: str = "warning",
 ) -> None:
     sock = bind_socket(host, port)
     actual_port = sock.getsockname()[1]
-    settings = SandboxSettings(data_dir=data_dir, host=host, port=actual_port, admin=admin, public_url=public_url)
+    settings = SandboxSettings(
+        data_dir=data_dir, host=host, port=actual_port, admin=admin, public_url=public_url
+    )
     app = create_app(settings)
     if announce is not None:
         announce(credentials(app.state.sandbox))

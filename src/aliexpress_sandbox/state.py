@@ -35,7 +35,9 @@ class Sandbox:
     def _load_grants(self) -> None:
         self._grants = {
             row["access_token"]: TokenGrant(row["seller_id"], row["app_key"], row["access_expires_at"])
-            for row in self.store.all("SELECT access_token, seller_id, app_key, access_expires_at FROM tokens")
+            for row in self.store.all(
+                "SELECT access_token, seller_id, app_key, access_expires_at FROM tokens"
+            )
         }
 
     def grant_for(self, access_token: str) -> TokenGrant | None:

@@ -65,7 +65,12 @@ def create_token(sandbox: Sandbox, app: Any, code: str) -> dict[str, Any]:
     store = sandbox.store
     with store.transaction():
         row = store.one("SELECT * FROM auth_codes WHERE code = ?", (code,))
-        if row is None or row["used"] or row["app_key"] != app["app_key"] or row["expires_at"] <= sandbox.clock.now():
+        if (
+            row is None
+            or row["used"]
+            or row["app_key"] != app["app_key"]
+            or row["expires_at"] <= sandbox.clock.now()
+        ):
             raise invalid_code()
         store.run("UPDATE auth_codes SET used = 1 WHERE code = ?", (code,))
         token = _insert_token(sandbox, app, row["seller_id"], None)

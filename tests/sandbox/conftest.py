@@ -44,7 +44,7 @@ def token(token_json: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def admin(sandbox: RunningSandbox, http: httpx.Client) -> "Admin":
+def admin(sandbox: RunningSandbox, http: httpx.Client) -> Admin:
     return Admin(http, sandbox.base_url + "/_admin")
 
 

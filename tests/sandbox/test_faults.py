@@ -23,14 +23,17 @@ def test_gateway_5xx(gateway: Gateway, token: str, http: httpx.Client, sandbox: 
     assert gateway.call(PROFILE, token=token).status_code == 502
 
 
-def test_dropped_connection(gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox) -> None:
+def test_dropped_connection(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     _faults(http, sandbox, drop_connection=1.0)
     with pytest.raises(httpx.TransportError):
         gateway.call(PROFILE, token=token)
 
 
-def test_slow_answer_times_the_client_out(gateway: Gateway, token: str, http: httpx.Client,
-                                          sandbox: RunningSandbox) -> None:
+def test_slow_answer_times_the_client_out(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     _faults(http, sandbox, slow=1.0, slow_seconds=5)
     impatient = Gateway(httpx.Client(timeout=0.2), gateway.base_url, gateway.app_key, gateway.app_secret)
     with pytest.raises(httpx.ReadTimeout):
@@ -38,22 +41,25 @@ def test_slow_answer_times_the_client_out(gateway: Gateway, token: str, http: ht
 
 
 @pytest.mark.parametrize(("fault", "kind"), [("isp_error", "ISP"), ("system_error", "SYSTEM")])
-def test_isp_and_system_errors(fault: str, kind: str, gateway: Gateway, token: str, http: httpx.Client,
-                               sandbox: RunningSandbox) -> None:
+def test_isp_and_system_errors(
+    fault: str, kind: str, gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     _faults(http, sandbox, **{fault: 1.0})
     error = gateway.error(PROFILE, token=token)
     assert error["type"] == kind and error["request_id"]
 
 
-def test_faults_can_target_one_api(gateway: Gateway, token: str, http: httpx.Client,
-                                   sandbox: RunningSandbox) -> None:
+def test_faults_can_target_one_api(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     _faults(http, sandbox, isp_error=1.0, apis=[PROFILE])
     assert gateway.error(PROFILE, token=token)["type"] == "ISP"
     gateway.ok("aliexpress.freight.redefining.listfreighttemplate", token=token)
 
 
-def test_probability_mixes_outcomes_reproducibly(gateway: Gateway, token: str, http: httpx.Client,
-                                                 sandbox: RunningSandbox) -> None:
+def test_probability_mixes_outcomes_reproducibly(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     def outcomes() -> list[int]:
         _faults(http, sandbox, gateway_5xx=0.5, seed=7)
         return [gateway.call(PROFILE, token=token).status_code for _ in range(30)]

@@ -19,10 +19,13 @@ LIST, INVALIDATE = "aliexpress.solution.feed.list.get", "aliexpress.solution.fee
 @pytest.fixture
 def shop(gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox) -> Shop:
     http.post(sandbox.base_url + "/_admin/clock", json={"frozen": True})
-    http.post(sandbox.base_url + "/_admin/behaviour", json={
-        "timings": {"feed_queue_seconds": 10, "feed_item_seconds": 1, "audit_seconds": 0},
-        "limits": {"enabled": False},
-    })
+    http.post(
+        sandbox.base_url + "/_admin/behaviour",
+        json={
+            "timings": {"feed_queue_seconds": 10, "feed_item_seconds": 1, "audit_seconds": 0},
+            "limits": {"enabled": False},
+        },
+    )
     return Shop.open(gateway, token)
 
 
@@ -31,8 +34,10 @@ def advance(http: httpx.Client, sandbox: RunningSandbox, seconds: float) -> None
 
 
 def submit(shop: Shop, operation: str, contents: list[Any]) -> int:
-    item_list = [{"item_content_id": f"item-{i}", "item_content": c if isinstance(c, str) else json.dumps(c)}
-                 for i, c in enumerate(contents)]
+    item_list = [
+        {"item_content_id": f"item-{i}", "item_content": c if isinstance(c, str) else json.dumps(c)}
+        for i, c in enumerate(contents)
+    ]
     body = shop.gateway.ok(SUBMIT, {"operation_type": operation, "item_list": item_list}, token=shop.token)
     return int(body["job_id"])
 
@@ -42,7 +47,9 @@ def query(shop: Shop, job_id: int) -> dict[str, Any]:
 
 
 def results(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {r["item_content_id"]: json.loads(r["item_execution_result"]) for r in items(answer["result_list"])}
+    return {
+        r["item_content_id"]: json.loads(r["item_execution_result"]) for r in items(answer["result_list"])
+    }
 
 
 def status(shop: Shop, job_id: int) -> str:
@@ -50,12 +57,16 @@ def status(shop: Shop, job_id: int) -> str:
     return next(j["status"] for j in jobs if j["job_id"] == job_id)
 
 
-def test_create_job_moves_through_its_states_item_by_item(shop: Shop, http: httpx.Client,
-                                                          sandbox: RunningSandbox) -> None:
+def test_create_job_moves_through_its_states_item_by_item(
+    shop: Shop, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     broken = shop.instance()
     broken["sku_info_list"][0]["sku_code"] = ""
-    sync_error = shop.gateway.error("aliexpress.solution.schema.product.instance.post",
-                                    {"product_instance_request": broken}, token=shop.token)
+    sync_error = shop.gateway.error(
+        "aliexpress.solution.schema.product.instance.post",
+        {"product_instance_request": broken},
+        token=shop.token,
+    )
     job_id = submit(shop, "PRODUCT_CREATE", [shop.instance(), broken, shop.instance()])
 
     first = query(shop, job_id)
@@ -80,12 +91,18 @@ def test_create_job_moves_through_its_states_item_by_item(shop: Shop, http: http
 def test_update_operations(shop: Shop, http: httpx.Client, sandbox: RunningSandbox) -> None:
     product_id = shop.post()
     sku_code = items(shop.info(product_id)["aeop_ae_product_s_k_us"])[0]["sku_code"]
-    stock = {"aliexpress_product_id": product_id, "multiple_sku_update_list": [{"sku_code": sku_code,
-                                                                              "inventory": 42}]}
-    price = {"aliexpress_product_id": product_id,
-             "multiple_sku_update_list": [{"sku_code": sku_code, "price": 15, "discount_price": 12}]}
-    missing = {"aliexpress_product_id": 1005000000000001,
-               "multiple_sku_update_list": [{"sku_code": sku_code, "inventory": 1}]}
+    stock = {
+        "aliexpress_product_id": product_id,
+        "multiple_sku_update_list": [{"sku_code": sku_code, "inventory": 42}],
+    }
+    price = {
+        "aliexpress_product_id": product_id,
+        "multiple_sku_update_list": [{"sku_code": sku_code, "price": 15, "discount_price": 12}],
+    }
+    missing = {
+        "aliexpress_product_id": 1005000000000001,
+        "multiple_sku_update_list": [{"sku_code": sku_code, "inventory": 1}],
+    }
     stock_job = submit(shop, "PRODUCT_STOCKS_UPDATE", [stock, missing])
     price_job = submit(shop, "PRODUCT_PRICES_UPDATE", [json.dumps(price)])
     advance(http, sandbox, 20)
@@ -100,8 +117,10 @@ def test_full_update_replaces_the_product(shop: Shop, http: httpx.Client, sandbo
     job = submit(shop, "PRODUCT_CREATE", [shop.instance()])
     advance(http, sandbox, 12)
     product_id = results(query(shop, job))["item-0"]["productId"]
-    update = shop.instance(aliexpress_product_id=product_id,
-                           title_multi_language_list=[{"locale": "es_ES", "title": "Vestido largo"}])
+    update = shop.instance(
+        aliexpress_product_id=product_id,
+        title_multi_language_list=[{"locale": "es_ES", "title": "Vestido largo"}],
+    )
     job = submit(shop, "PRODUCT_FULL_UPDATE", [update])
     advance(http, sandbox, 12)
     assert results(query(shop, job))["item-0"]["success"] is True
@@ -112,13 +131,28 @@ def test_full_update_replaces_the_product(shop: Shop, http: httpx.Client, sandbo
 @pytest.mark.parametrize(
     ("params", "fragment"),
     [
-        ({"operation_type": "PRODUCT_DELETE", "item_list": [{"item_content_id": "a", "item_content": "{}"}]},
-         "operation_type"),
+        (
+            {
+                "operation_type": "PRODUCT_DELETE",
+                "item_list": [{"item_content_id": "a", "item_content": "{}"}],
+            },
+            "operation_type",
+        ),
         ({"operation_type": "PRODUCT_CREATE", "item_list": []}, "item_list"),
-        ({"operation_type": "PRODUCT_CREATE",
-          "item_list": [{"item_content_id": "a", "item_content": "{}"}] * 2}, "appears twice"),
-        ({"operation_type": "PRODUCT_CREATE",
-          "item_list": [{"item_content_id": str(i), "item_content": "{}"} for i in range(301)]}, "at most 300"),
+        (
+            {
+                "operation_type": "PRODUCT_CREATE",
+                "item_list": [{"item_content_id": "a", "item_content": "{}"}] * 2,
+            },
+            "appears twice",
+        ),
+        (
+            {
+                "operation_type": "PRODUCT_CREATE",
+                "item_list": [{"item_content_id": str(i), "item_content": "{}"} for i in range(301)],
+            },
+            "at most 300",
+        ),
         ({"operation_type": "PRODUCT_CREATE", "item_list": "not json"}, "item_list"),
     ],
 )
@@ -127,8 +161,9 @@ def test_invalid_submissions(shop: Shop, params: dict[str, Any], fragment: str) 
     assert error["code"] == "InvalidParameter" and fragment in error["msg"]
 
 
-def test_unparseable_item_content_fails_that_item_only(shop: Shop, http: httpx.Client,
-                                                       sandbox: RunningSandbox) -> None:
+def test_unparseable_item_content_fails_that_item_only(
+    shop: Shop, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     job = submit(shop, "PRODUCT_CREATE", ["{broken", shop.instance()])
     advance(http, sandbox, 13)
     outcome = results(query(shop, job))
@@ -136,12 +171,20 @@ def test_unparseable_item_content_fails_that_item_only(shop: Shop, http: httpx.C
     assert outcome["item-1"]["success"] is True
 
 
-def test_three_hundred_feeds_per_type_per_day(shop: Shop, http: httpx.Client, sandbox: RunningSandbox) -> None:
+def test_three_hundred_feeds_per_type_per_day(
+    shop: Shop, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     stock = [{"aliexpress_product_id": 1, "multiple_sku_update_list": [{"sku_code": "x", "inventory": 1}]}]
     for _ in range(300):
         submit(shop, "PRODUCT_STOCKS_UPDATE", stock)
-    error = shop.gateway.error(SUBMIT, {"operation_type": "PRODUCT_STOCKS_UPDATE", "item_list": [
-        {"item_content_id": "a", "item_content": json.dumps(stock[0])}]}, token=shop.token)
+    error = shop.gateway.error(
+        SUBMIT,
+        {
+            "operation_type": "PRODUCT_STOCKS_UPDATE",
+            "item_list": [{"item_content_id": "a", "item_content": json.dumps(stock[0])}],
+        },
+        token=shop.token,
+    )
     assert error["sub_code"] == "FEED_SUBMIT_LIMIT"
     submit(shop, "PRODUCT_PRICES_UPDATE", stock)  # another operation type has its own count
     advance(http, sandbox, 86401)
@@ -159,7 +202,9 @@ def test_invalidate(shop: Shop, http: httpx.Client, sandbox: RunningSandbox) -> 
     advance(http, sandbox, 60)
     cancelled = query(shop, queued)
     assert status(shop, queued) == "FINISH" and items(cancelled.get("result_list")) == []
-    error = shop.gateway.error(INVALIDATE, {"job_id_list": ";".join(str(i) for i in range(101))}, token=shop.token)
+    error = shop.gateway.error(
+        INVALIDATE, {"job_id_list": ";".join(str(i) for i in range(101))}, token=shop.token
+    )
     assert error["code"] == "InvalidParameter"
 
 
@@ -177,10 +222,13 @@ def test_list_filters_and_pages(shop: Shop, http: httpx.Client, sandbox: Running
     assert error["code"] == "InvalidParameter"
 
 
-def test_jobs_are_private_to_their_seller(shop: Shop, gateway: Gateway, http: httpx.Client,
-                                         sandbox: RunningSandbox) -> None:
+def test_jobs_are_private_to_their_seller(
+    shop: Shop, gateway: Gateway, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     job = submit(shop, "PRODUCT_CREATE", [shop.instance()])
-    other = http.post(sandbox.base_url + "/_admin/sellers", json={"email": "b@sandbox.test", "password": "p"}).json()
+    other = http.post(
+        sandbox.base_url + "/_admin/sellers", json={"email": "b@sandbox.test", "password": "p"}
+    ).json()
     other_token = seller_token(gateway, http, sandbox.credentials, other)
     assert gateway.error(QUERY, {"job_id": job}, token=other_token)["sub_code"] == "FEED_JOB_NOT_FOUND"
     assert items(gateway.ok(LIST, {}, token=other_token).get("job_list")) == []

@@ -26,7 +26,9 @@ def test_success_is_wrapped_with_request_id(gateway: Gateway, token: str) -> Non
 def test_simplify_true_drops_the_wrappers(gateway: Gateway, token: str) -> None:
     wrapped = gateway.ok("aliexpress.freight.redefining.listfreighttemplate", token=token)
     templates = wrapped["aeop_freight_template_d_t_o_list"]["aeopfreighttemplatedtolist"]
-    simple = gateway.call("aliexpress.freight.redefining.listfreighttemplate", token=token, simplify=True).json()
+    simple = gateway.call(
+        "aliexpress.freight.redefining.listfreighttemplate", token=token, simplify=True
+    ).json()
     assert simple["result_success"] is True
     assert simple["aeop_freight_template_d_t_o_list"] == templates
     assert len(templates) >= 2 and all(isinstance(t["template_id"], int) for t in templates)
@@ -47,8 +49,14 @@ def test_iso_timestamp_is_accepted(gateway: Gateway, token: str) -> None:
 
 
 def _signed(gateway: Gateway, api: str, token: str, **extra: str) -> dict[str, str]:
-    values = {"app_key": gateway.app_key, "timestamp": str(int(time.time() * 1000)), "sign_method": "sha256",
-              "method": api, "session": token, **extra}
+    values = {
+        "app_key": gateway.app_key,
+        "timestamp": str(int(time.time() * 1000)),
+        "sign_method": "sha256",
+        "method": api,
+        "session": token,
+        **extra,
+    }
     values["sign"] = sign(values, gateway.app_secret, api_path=api)
     return values
 
@@ -102,8 +110,12 @@ def test_missing_signature_and_unknown_sign_method(gateway: Gateway, http: httpx
 
 
 def test_path_prefix_is_part_of_the_system_signature(gateway: Gateway, http: httpx.Client) -> None:
-    values = {"app_key": gateway.app_key, "timestamp": str(int(time.time() * 1000)), "sign_method": "sha256",
-              "code": "3_x_y"}
+    values = {
+        "app_key": gateway.app_key,
+        "timestamp": str(int(time.time() * 1000)),
+        "sign_method": "sha256",
+        "code": "3_x_y",
+    }
     values["sign"] = sign(values, gateway.app_secret)  # signed without the "/auth/token/create" prefix
     body = http.post(gateway.base_url + "/rest/auth/token/create", data=values).json()
     assert body["code"] == "IncompleteSignature"
@@ -130,8 +142,9 @@ def test_missing_method(gateway: Gateway, http: httpx.Client) -> None:
     assert "method" in body["error_response"]["msg"]
 
 
-def test_tokens_missing_unknown_and_foreign(gateway: Gateway, token: str, sandbox: RunningSandbox,
-                                            http: httpx.Client) -> None:
+def test_tokens_missing_unknown_and_foreign(
+    gateway: Gateway, token: str, sandbox: RunningSandbox, http: httpx.Client
+) -> None:
     assert gateway.error(PROFILE)["code"] == "MissingParameter"
     error = gateway.error(PROFILE, token="50000nonsense")
     assert error["code"] == "IllegalAccessToken"

@@ -59,8 +59,9 @@ def test_seller_limit_is_per_seller(
     frozen: None, gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
 ) -> None:
     _behaviour(http, sandbox, limits={"seller_rates": {PROFILE: 1}})
-    second = http.post(sandbox.base_url + "/_admin/sellers",
-                       json={"email": "two@sandbox.test", "password": "pw"}).json()
+    second = http.post(
+        sandbox.base_url + "/_admin/sellers", json={"email": "two@sandbox.test", "password": "pw"}
+    ).json()
     code = authorization_code(http, sandbox.base_url, {**sandbox.credentials, "seller": second})
     other_token = gateway.ok("/auth/token/create", {"code": code})["access_token"]
     gateway.ok(PROFILE, token=token)
@@ -87,7 +88,9 @@ def test_daily_quota_resets_at_beijing_midnight(
     gateway.ok(PROFILE, token=token)
 
 
-def test_invalid_behaviour_is_rejected_and_changes_nothing(http: httpx.Client, sandbox: RunningSandbox) -> None:
+def test_invalid_behaviour_is_rejected_and_changes_nothing(
+    http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     before = http.get(sandbox.base_url + "/_admin/behaviour").json()
     response = http.post(sandbox.base_url + "/_admin/behaviour", json={"limits": {"default_rate": -1}})
     assert response.status_code == 422 and "default_rate" in response.text

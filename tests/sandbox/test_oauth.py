@@ -30,11 +30,14 @@ def test_token_json_of_an_online_app(token_json: dict[str, Any], sandbox: Runnin
     assert token_json["access_token"] != token_json["refresh_token"]
 
 
-def test_test_app_tokens_last_one_and_two_days(sandbox: RunningSandbox, http: httpx.Client,
-                                               gateway: Gateway) -> None:
+def test_test_app_tokens_last_one_and_two_days(
+    sandbox: RunningSandbox, http: httpx.Client, gateway: Gateway
+) -> None:
     app_key = sandbox.credentials["app"]["app_key"]
     http.post(f"{sandbox.base_url}/_admin/apps/{app_key}", json={"status": "test"})
-    body = gateway.ok("/auth/token/create", {"code": authorization_code(http, sandbox.base_url, sandbox.credentials)})
+    body = gateway.ok(
+        "/auth/token/create", {"code": authorization_code(http, sandbox.base_url, sandbox.credentials)}
+    )
     assert body["expires_in"] in (DAY, DAY - 1)
     assert body["refresh_expires_in"] in (2 * DAY, 2 * DAY - 1)
 
@@ -72,8 +75,9 @@ def test_deny_redirects_with_access_denied(sandbox: RunningSandbox, http: httpx.
     assert parse_qs(location.query) == {"error": ["access_denied"], "state": ["s1"]}
 
 
-def test_unregistered_redirect_uri_and_unknown_client_are_not_redirected(sandbox: RunningSandbox,
-                                                                         http: httpx.Client) -> None:
+def test_unregistered_redirect_uri_and_unknown_client_are_not_redirected(
+    sandbox: RunningSandbox, http: httpx.Client
+) -> None:
     app = sandbox.credentials["app"]
     page = http.get(authorize_url(sandbox.base_url, app["app_key"], "https://evil.example/cb"))
     assert page.status_code == 400 and "redirect_uri does not match" in page.text
@@ -108,9 +112,13 @@ def test_access_token_never_outlives_the_refresh_token(
     assert error["code"] == "IllegalRefreshToken"
 
 
-def test_second_seller_authorizes_separately(sandbox: RunningSandbox, http: httpx.Client, gateway: Gateway) -> None:
-    second = http.post(sandbox.base_url + "/_admin/sellers",
-                       json={"email": "shop2@sandbox.test", "password": "pw-2", "country_code": "FR"}).json()
+def test_second_seller_authorizes_separately(
+    sandbox: RunningSandbox, http: httpx.Client, gateway: Gateway
+) -> None:
+    second = http.post(
+        sandbox.base_url + "/_admin/sellers",
+        json={"email": "shop2@sandbox.test", "password": "pw-2", "country_code": "FR"},
+    ).json()
     creds = {**sandbox.credentials, "seller": second}
     body = gateway.ok("/auth/token/create", {"code": authorization_code(http, sandbox.base_url, creds)})
     assert body["seller_id"] == str(second["seller_id"])

@@ -9,22 +9,30 @@ from typing import Any
 import httpx
 
 from support.oauth import authorization_code
+from support.products import Shop, png
 from support.server import RunningSandbox, running_sandbox
 from support.wire import Gateway
 
 PROFILE = "aliexpress.solution.merchant.profile.get"
 
 
-def test_restart_keeps_apps_sellers_tokens_clock_and_behaviour(tmp_path: Path) -> None:
+def test_restart_keeps_apps_sellers_tokens_products_images_clock_and_behaviour(tmp_path: Path) -> None:
     data_dir = tmp_path / "state"
     with httpx.Client(timeout=30) as http:
         with running_sandbox(data_dir) as first:
             creds = first.credentials
             app = creds["app"]
             gateway = Gateway(http, first.base_url, app["app_key"], app["app_secret"])
-            tokens = gateway.ok("/auth/token/create", {"code": authorization_code(http, first.base_url, creds)})
+            tokens = gateway.ok(
+                "/auth/token/create", {"code": authorization_code(http, first.base_url, creds)}
+            )
+            shop = Shop.open(gateway, tokens["access_token"], images=1)
+            product_id = shop.post()
+            info = shop.info(product_id)
             http.post(first.base_url + "/_admin/behaviour", json={"limits": {"default_rate": 7}})
-            clock = http.post(first.base_url + "/_admin/clock", json={"frozen": True, "advance_seconds": 3600}).json()
+            clock = http.post(
+                first.base_url + "/_admin/clock", json={"frozen": True, "advance_seconds": 3600}
+            ).json()
         with running_sandbox(data_dir) as second:
             assert second.credentials["app"] == app
             assert second.credentials["seller"] == creds["seller"]
@@ -32,10 +40,20 @@ def test_restart_keeps_apps_sellers_tokens_clock_and_behaviour(tmp_path: Path) -
             assert gateway.ok(PROFILE, token=tokens["access_token"])["country_code"] == "ES"
             assert http.get(second.base_url + "/_admin/behaviour").json()["limits"]["default_rate"] == 7
             assert http.get(second.base_url + "/_admin/clock").json()["now"] == clock["now"]
+            again = gateway.ok(
+                "aliexpress.solution.product.info.get",
+                {"product_id": product_id},
+                token=tokens["access_token"],
+            )["result"]
+            # Everything is as it was, except that the audit has ended in the hour the clock moved.
+            assert info["product_status_type"] == "auditing"
+            assert again == {**info, "product_status_type": "onSelling"}
+            assert http.get(shop.images[0]).content == png(seed=0)
 
 
-def test_concurrent_calls_are_all_answered(gateway: Gateway, token: str, http: httpx.Client,
-                                           sandbox: RunningSandbox) -> None:
+def test_concurrent_calls_are_all_answered(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
     http.post(sandbox.base_url + "/_admin/behaviour", json={"limits": {"enabled": False}})
 
     def call(_: int) -> dict[str, Any]:
@@ -49,7 +67,9 @@ def test_concurrent_calls_are_all_answered(gateway: Gateway, token: str, http: h
     assert {a["country_code"] for a in answers} == {"ES"}
 
 
-def test_concurrent_refreshes_of_one_refresh_token_succeed_once(gateway: Gateway, token_json: dict[str, Any]) -> None:
+def test_concurrent_refreshes_of_one_refresh_token_succeed_once(
+    gateway: Gateway, token_json: dict[str, Any]
+) -> None:
     def refresh(_: int) -> dict[str, Any]:
         with httpx.Client(timeout=30) as own:
             client = Gateway(own, gateway.base_url, gateway.app_key, gateway.app_secret)

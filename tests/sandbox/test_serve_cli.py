@@ -17,7 +17,10 @@ def test_serve_prints_credentials_and_serves(tmp_path: Path) -> None:
     env = {**os.environ, "FEEDBRIDGE_DATA_DIR": str(tmp_path / "feedbridge"), "COLUMNS": "200"}
     process = subprocess.Popen(
         [sys.executable, "-m", "feedbridge", "sandbox", "serve", "--port", "0", "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -30,8 +33,13 @@ def test_serve_prints_credentials_and_serves(tmp_path: Path) -> None:
         url = printed[-1].removeprefix("listening on ").strip()
         creds = json.loads((data_dir / "credentials.json").read_text())
         assert creds["gateway_url"] == url
-        for shown in (creds["app"]["app_key"], creds["app"]["app_secret"], creds["seller"]["email"],
-                      creds["seller"]["password"], creds["authorize_url"]):
+        for shown in (
+            creds["app"]["app_key"],
+            creds["app"]["app_secret"],
+            creds["seller"]["email"],
+            creds["seller"]["password"],
+            creds["authorize_url"],
+        ):
             assert shown in output
         assert httpx.get(url + "/health").json() == {"status": "ok"}
         # Admin endpoints are off unless asked for.

@@ -26,12 +26,21 @@ class FormReader(HTMLParser):
 
 
 def authorize_url(base_url: str, app_key: str, redirect_uri: str, state: str = "xyz") -> str:
-    query = urlencode({"response_type": "code", "force_auth": "true", "redirect_uri": redirect_uri,
-                       "client_id": app_key, "state": state})
+    query = urlencode(
+        {
+            "response_type": "code",
+            "force_auth": "true",
+            "redirect_uri": redirect_uri,
+            "client_id": app_key,
+            "state": state,
+        }
+    )
     return f"{base_url}/oauth/authorize?{query}"
 
 
-def login(http: httpx.Client, url: str, email: str, password: str, action: str = "authorize") -> httpx.Response:
+def login(
+    http: httpx.Client, url: str, email: str, password: str, action: str = "authorize"
+) -> httpx.Response:
     page = http.get(url)
     assert page.status_code == 200, page.text
     form = FormReader()
@@ -44,8 +53,12 @@ def login(http: httpx.Client, url: str, email: str, password: str, action: str =
 def authorization_code(http: httpx.Client, base_url: str, credentials: dict, state: str = "xyz") -> str:
     app, seller = credentials["app"], credentials["seller"]
     redirect_uri = app["redirect_uris"][0]
-    answer = login(http, authorize_url(base_url, app["app_key"], redirect_uri, state),
-                   seller["email"], seller["password"])
+    answer = login(
+        http,
+        authorize_url(base_url, app["app_key"], redirect_uri, state),
+        seller["email"],
+        seller["password"],
+    )
     assert answer.status_code == 302, answer.text
     location = urlsplit(answer.headers["location"])
     query = parse_qs(location.query)

@@ -46,7 +46,12 @@ class Gateway:
     """Builds, signs and sends one call; returns the raw httpx response."""
 
     def __init__(self, http: httpx.Client, base_url: str, app_key: str, app_secret: str) -> None:
-        self.http, self.base_url, self.app_key, self.app_secret = http, base_url.rstrip("/"), app_key, app_secret
+        self.http, self.base_url, self.app_key, self.app_secret = (
+            http,
+            base_url.rstrip("/"),
+            app_key,
+            app_secret,
+        )
 
     def call(
         self,
@@ -79,10 +84,7 @@ class Gateway:
         values.update({k: as_param(v) for k, v in (params or {}).items()})
         values.update(extra or {})
         values["sign"] = sign(values, secret or self.app_secret, api_path=api, method=sign_method)
-        if system and path_style is not False:
-            url = f"{self.base_url}/rest{api}"
-        else:
-            url = f"{self.base_url}/sync"
+        url = f"{self.base_url}/rest{api}" if system and path_style is not False else f"{self.base_url}/sync"
         if files:
             return self.http.post(url, data=values, files=dict(files))
         return self.http.post(url, data=values)

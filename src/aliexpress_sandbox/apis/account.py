@@ -41,23 +41,34 @@ def list_freight_templates(call: Call) -> dict[str, Any]:
 @api("aliexpress.postproduct.redefining.querypromisetemplatebyid")
 def query_promise_templates(call: Call) -> dict[str, Any]:
     template_id = call.params.integer("template_id", required=False)
-    rows = call.store.all("SELECT * FROM service_templates WHERE seller_id = ? ORDER BY rowid", (call.seller_id,))
+    rows = call.store.all(
+        "SELECT * FROM service_templates WHERE seller_id = ? ORDER BY rowid", (call.seller_id,)
+    )
     templates = [{"id": 0, "name": "Default service template"}]
     templates += [{"id": r["template_id"], "name": r["name"]} for r in rows]
     if template_id is not None and template_id != -1:
         templates = [t for t in templates if t["id"] == template_id]
         if not templates:
-            return {"result": {"template_list": [], "error_code": "",
-                               "error_message": f"service template {template_id} does not exist"}}
+            return {
+                "result": {
+                    "template_list": [],
+                    "error_code": "",
+                    "error_message": f"service template {template_id} does not exist",
+                }
+            }
     return {"result": {"template_list": templates}}
 
 
 def _group_tree(call: Call) -> list[dict[str, Any]]:
-    rows = call.store.all("SELECT * FROM product_groups WHERE seller_id = ? ORDER BY rowid", (call.seller_id,))
+    rows = call.store.all(
+        "SELECT * FROM product_groups WHERE seller_id = ? ORDER BY rowid", (call.seller_id,)
+    )
     children: dict[int, list[dict[str, Any]]] = {}
     for r in rows:
         if r["parent_id"] is not None:
-            children.setdefault(r["parent_id"], []).append({"group_id": r["group_id"], "group_name": r["name"]})
+            children.setdefault(r["parent_id"], []).append(
+                {"group_id": r["group_id"], "group_name": r["name"]}
+            )
     tree = []
     for r in rows:
         if r["parent_id"] is None:
@@ -75,7 +86,9 @@ def product_groups(call: Call) -> dict[str, Any]:
 
 @api("aliexpress.postproduct.redefining.getproductgrouplist")
 def product_group_list(call: Call) -> dict[str, Any]:
-    return {"result": {"success": True, "time_stamp": format_gmt8(call.now), "target_list": _group_tree(call)}}
+    return {
+        "result": {"success": True, "time_stamp": format_gmt8(call.now), "target_list": _group_tree(call)}
+    }
 
 
 def usable_group_ids(store: Any, seller_id: int) -> set[int]:

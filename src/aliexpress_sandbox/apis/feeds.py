@@ -36,12 +36,18 @@ def _operation(call: Call, name: str, *, required: bool = True) -> str | None:
 def _items(call: Call) -> list[dict[str, Any]]:
     items = call.params.json("item_list")
     if not isinstance(items, list) or not items:
-        raise invalid_parameter("item_list", "expected a non-empty JSON array of {item_content_id, item_content}")
+        raise invalid_parameter(
+            "item_list", "expected a non-empty JSON array of {item_content_id, item_content}"
+        )
     if len(items) > MAX_ITEMS:
         raise invalid_parameter("item_list", f"at most {MAX_ITEMS} items per feed, got {len(items)}")
     seen: set[str] = set()
     for i, item in enumerate(items):
-        if not isinstance(item, dict) or not item.get("item_content_id") or item.get("item_content") in (None, ""):
+        if (
+            not isinstance(item, dict)
+            or not item.get("item_content_id")
+            or item.get("item_content") in (None, "")
+        ):
             raise invalid_parameter("item_list", f"item {i} needs item_content_id and item_content")
         content_id = str(item["item_content_id"])
         if content_id in seen:
@@ -64,7 +70,9 @@ def feed_submit(call: Call) -> dict[str, Any]:
 
 
 def _job(call: Call, job_id: int) -> Any:
-    job = call.store.one("SELECT * FROM feed_jobs WHERE job_id = ? AND seller_id = ?", (job_id, call.seller_id))
+    job = call.store.one(
+        "SELECT * FROM feed_jobs WHERE job_id = ? AND seller_id = ?", (job_id, call.seller_id)
+    )
     if job is None:
         raise business("FEED_JOB_NOT_FOUND", f"job {job_id} does not exist for this seller")
     return job
@@ -92,7 +100,8 @@ def feed_list(call: Call) -> dict[str, Any]:
     params = call.params
     page = params.integer("current_page", required=False, minimum=1) or 1
     size = params.integer("page_size", required=False, minimum=1) or 20
-    clauses, args = ["seller_id = ?"], [call.seller_id]
+    clauses: list[str] = ["seller_id = ?"]
+    args: list[object] = [call.seller_id]
     feed_type = _operation(call, "feed_type", required=False)
     if feed_type:
         clauses.append("operation_type = ?")
@@ -112,7 +121,8 @@ def feed_list(call: Call) -> dict[str, Any]:
             except ValueError:
                 raise invalid_parameter(name, "expected yyyy-MM-dd HH:mm:ss (America/Los_Angeles)") from None
     where = " AND ".join(clauses)
-    total = call.store.one(f"SELECT COUNT(*) AS n FROM feed_jobs WHERE {where}", args)["n"]
+    row = call.store.one(f"SELECT COUNT(*) AS n FROM feed_jobs WHERE {where}", args)
+    total = int(row["n"]) if row else 0
     rows = call.store.all(
         f"SELECT job_id, operation_type, status FROM feed_jobs WHERE {where} ORDER BY job_id DESC LIMIT ? OFFSET ?",
         [*args, size, (page - 1) * size],
@@ -122,8 +132,10 @@ def feed_list(call: Call) -> dict[str, Any]:
         "page_size": size,
         "total_count": total,
         "total_page": math.ceil(total / size),
-        "job_list": [{"job_id": r["job_id"], "operation_type": r["operation_type"], "status": r["status"]}
-                     for r in rows],
+        "job_list": [
+            {"job_id": r["job_id"], "operation_type": r["operation_type"], "status": r["status"]}
+            for r in rows
+        ],
     }
 
 

@@ -83,6 +83,15 @@ def get(store: Store, seller_id: int, product_id: int, now: float) -> Product | 
     return None if row is None else from_row(row)
 
 
+def for_seller(store: Store, seller_id: int, now: float) -> list[Product]:
+    """Every product of the seller, oldest first."""
+    rows = store.all(
+        f"SELECT *, {EFFECTIVE_STATUS} AS effective FROM products WHERE seller_id = ? ORDER BY created_at, product_id",
+        (now, seller_id),
+    )
+    return [from_row(row) for row in rows]
+
+
 def from_row(row: sqlite3.Row) -> Product:
     """A product from a row selected with `EFFECTIVE_STATUS AS effective`."""
     draft = Draft.from_json(loads(row["data"]))
