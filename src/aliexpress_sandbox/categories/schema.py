@@ -5,69 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..products.model import LOCALES
+from ..products.model import LOCALES, PRODUCT_UNITS
+from ..products.normalise import INSTANCE_REQUIRED
 from .model import Attribute, Category
 
-# Every first-level field an instance must have (REFERENCE §3.8).
-REQUIRED_FIELDS = (
-    "title_multi_language_list",
-    "description_multi_language_list",
-    "locale",
-    "product_units_type",
-    "category_id",
-    "image_url_list",
-    "category_attributes",
-    "sku_info_list",
-    "inventory_deduction_strategy",
-    "package_weight",
-    "package_length",
-    "package_height",
-    "package_width",
-    "shipping_preparation_time",
-    "shipping_template_id",
-    "service_template_id",
-    "product_group_id",
-)
-# REFERENCE §4.6.
-PRODUCT_UNITS = (
-    100000015,
-    100000000,
-    100000001,
-    100000002,
-    100078580,
-    100078581,
-    100000003,
-    100000004,
-    100078584,
-    100000005,
-    100000006,
-    100078587,
-    100000007,
-    100078589,
-    100000008,
-    100078559,
-    100000009,
-    100000010,
-    100000011,
-    100078560,
-    100078596,
-    100078597,
-    100000012,
-    100000014,
-    100000013,
-    100000016,
-    100078603,
-    100000017,
-    100000018,
-    100078606,
-    100078607,
-    100000019,
-    100078609,
-    100000020,
-    100078558,
-)
-# A SKU alias: at most 70 characters, none of `{ # : = ,` (REFERENCE §4).
+# REFERENCE §3.8: the 17 required first-level fields, exactly those the instance normaliser requires.
+REQUIRED_FIELDS = tuple(INSTANCE_REQUIRED.values())
 LOCALE = {"type": "string", "enum": sorted(LOCALES.values())}
+# A SKU alias: at most 70 characters, none of `{ # : = ,` (REFERENCE §4).
 SKU_ALIAS = {"type": "string", "maxLength": 70, "pattern": "^[^{#:=,]*$"}
 
 

@@ -18,7 +18,7 @@ from . import repository
 from .codes import fail
 from .coerce import decimal, integer
 from .images import owns_image
-from .model import LANGUAGES, Draft, ProductAttribute, Sku, SkuAttribute
+from .model import LANGUAGES, PRODUCT_UNITS, Draft, ProductAttribute, Sku, SkuAttribute
 from .pricing import check_country_prices, check_inventory, check_price
 
 BRAND_ATTRIBUTE_ID = 2
@@ -28,45 +28,6 @@ MAX_GROUPS = 3
 MAX_LEAD_TIME_DAYS = 60
 CUSTOM_VALUE_FORBIDDEN = set("{#:=,")
 DEDUCTION_STRATEGIES = ("place_order_withhold", "payment_success_deduct")
-PRODUCT_UNITS = frozenset(
-    {
-        100000015,
-        100000000,
-        100000001,
-        100000002,
-        100078580,
-        100078581,
-        100000003,
-        100000004,
-        100078584,
-        100000005,
-        100000006,
-        100078587,
-        100000007,
-        100078589,
-        100000008,
-        100078559,
-        100000009,
-        100000010,
-        100000011,
-        100078560,
-        100078596,
-        100078597,
-        100000012,
-        100000014,
-        100000013,
-        100000016,
-        100078603,
-        100000017,
-        100000018,
-        100078606,
-        100078607,
-        100000019,
-        100078609,
-        100000020,
-        100078558,
-    }
-)
 
 
 @dataclass(frozen=True)
