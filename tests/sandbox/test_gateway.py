@@ -174,3 +174,16 @@ def test_python_sdk_style_system_call_on_rest_and_sync(gateway: Gateway, token_j
     """S-PY posts `method=/auth/token/refresh` to /rest (or /sync) and still prefixes the path when signing."""
     body = gateway.ok("/auth/token/refresh", {"refresh_token": token_json["refresh_token"]}, path_style=False)
     assert body["access_token"] != token_json["access_token"]
+
+
+def test_quirk_delivers_one_element_lists_as_objects(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
+    api = "aliexpress.postproduct.redefining.querypromisetemplatebyid"
+    normal = gateway.ok(api, {"template_id": 0}, token=token)["result"]["template_list"]
+    assert normal == {"templatelist": [{"id": 0, "name": "Default service template"}]}
+    http.post(
+        sandbox.base_url + "/_admin/behaviour", json={"quirks": {"single_element_lists_as_objects": True}}
+    )
+    quirky = gateway.ok(api, {"template_id": 0}, token=token)["result"]["template_list"]
+    assert quirky == {"templatelist": {"id": 0, "name": "Default service template"}}
