@@ -31,16 +31,25 @@ def _advance(http: httpx.Client, sandbox: RunningSandbox, seconds: float) -> Non
 
 
 def test_documented_rate_bans_the_81st_call_within_a_second(
-    frozen: None, gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+    frozen: None, gateway: Gateway, token: str
 ) -> None:
-    _behaviour(http, sandbox, limits={"seller_rates": {PROFILE: 80}, "app_rates": {PROFILE: 80}})
+    """product.info.get allows 80 calls per second (REFERENCE §5.4); the clock is frozen, so all fall in one."""
+    info = "aliexpress.solution.product.info.get"
     for _ in range(80):
-        gateway.ok(PROFILE, token=token)
-    error = gateway.error(PROFILE, token=token)
+        # An unknown product is a business error: the call passed the rate limit.
+        assert gateway.error(info, {"product_id": 1}, token=token)["sub_code"] == "090014"
+    error = gateway.error(info, {"product_id": 1}, token=token)
     assert error["code"] == "ApiCallLimit" and error["type"] == "ISV"
     assert error["msg"] == "Api access frequency exceeds the limit. this ban will last 1 seconds"
     # Other APIs have their own buckets.
     gateway.ok(FREIGHT, token=token)
+
+
+def test_schema_apis_allow_25_calls_per_seller(frozen: None, gateway: Gateway, token: str) -> None:
+    schema = "aliexpress.solution.product.schema.get"
+    for _ in range(25):
+        gateway.ok(schema, {"aliexpress_category_id": 200003482}, token=token)
+    assert gateway.error(schema, {"aliexpress_category_id": 200003482}, token=token)["code"] == "ApiCallLimit"
 
 
 def test_ban_lasts_the_named_seconds(
