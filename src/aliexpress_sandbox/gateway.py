@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -26,6 +27,7 @@ from .errors import (
     incomplete_signature,
     invalid_api_path,
     invalid_app_key,
+    invalid_parameter,
     invalid_timestamp,
     isp_error,
     missing_parameter,
@@ -142,10 +144,14 @@ def _json(body: dict[str, Any]) -> Response:
 async def gateway(request: Request) -> Response:
     sandbox: Sandbox = request.app.state.sandbox
     rest = request.url.path.startswith("/rest")
-    params = await read_params(request)
+    request_id, trace_id = sandbox.new_request_id(), sandbox.new_request_id()
+    try:
+        params = await read_params(request)
+    except HTTPException as exc:  # Starlette's answer to a multipart body it cannot parse
+        error = invalid_parameter("body", f"the multipart body cannot be read ({exc.detail})")
+        return _json((envelope.rest_error if rest else envelope.sync_error)(error, request_id, trace_id))
     path = request.path_params.get("path")
     api_name = "/" + path.strip("/") if path else params.get("method")
-    request_id, trace_id = sandbox.new_request_id(), sandbox.new_request_id()
 
     roll = sandbox.faults.roll(sandbox.behaviour.faults, api_name)
     if roll.latency_seconds:

@@ -187,3 +187,13 @@ def test_quirk_delivers_one_element_lists_as_objects(
     )
     quirky = gateway.ok(api, {"template_id": 0}, token=token)["result"]["template_list"]
     assert quirky == {"templatelist": {"id": 0, "name": "Default service template"}}
+
+
+def test_unreadable_multipart_body_is_a_clear_error(gateway: Gateway, http: httpx.Client, token: str) -> None:
+    values = _signed(gateway, PROFILE, token)
+    fields = {k: (None, v) for k, v in values.items()}
+    fields["padding"] = (None, "x" * (9 * 1024 * 1024))  # a form field (not a file) over the 8 MiB part limit
+    response = http.post(gateway.base_url + "/sync", files=fields)
+    error = response.json()["error_response"]
+    assert response.status_code == 200
+    assert error["code"] == "InvalidParameter" and "multipart" in error["msg"]
