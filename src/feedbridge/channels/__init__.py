@@ -1,0 +1,1 @@
+"""Marketplace channels; each implements the same small protocol (schema, payloads, exporter)."""
