@@ -5,12 +5,13 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import sandbox_throughput
+from bench import client_throughput, sandbox_throughput
 
 
 def main() -> None:
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {sys.version.split()[0]}")
     sandbox_throughput.main()
+    client_throughput.main()
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ everything else calls `get_settings()`.
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from feedbridge.errors import FeedbridgeError
 
@@ -20,6 +20,8 @@ ENV_PREFIX = "FEEDBRIDGE_"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LogFormat = Literal["console", "json"]
+# Countries whose sellers may list through the API, per the seed's seller-eligibility list (docs/aliexpress.md).
+DEFAULT_SELLER_COUNTRIES = ("ES", "FR", "IT", "CN", "TR", "RU")
 
 
 class ConfigError(FeedbridgeError):
@@ -53,6 +55,15 @@ class Settings(BaseSettings):
     secret_key_file: Path = Field(default_factory=_default_secret_key_file)
     secret_key: SecretStr | None = None
     aliexpress_gateway_url: str = "http://127.0.0.1:8765"
+    # Where AliExpress sends the seller back after login; must be registered for the app (docs/aliexpress.md).
+    aliexpress_redirect_uri: str = "http://127.0.0.1:8000/connections/aliexpress/callback"
+    # ISO country codes; empty accepts every country. Comma-separated in the environment.
+    aliexpress_seller_countries: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_SELLER_COUNTRIES)
+    )
+    token_refresh_margin_hours: float = Field(24.0, gt=0)
+    refresh_token_warning_days: int = Field(7, ge=0)
+    account_data_max_age_days: float = Field(7.0, gt=0)
     log_level: LogLevel = "INFO"
     log_format: LogFormat = "console"
 
@@ -71,18 +82,45 @@ class Settings(BaseSettings):
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("aliexpress_seller_countries", mode="before")
+    @classmethod
+    def _country_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.replace(",", " ").split() if part]
+        if isinstance(value, list | tuple):
+            return [str(code).strip().upper() for code in value]
+        return value
+
+    @field_validator("aliexpress_seller_countries")
+    @classmethod
+    def _country_codes(cls, value: list[str]) -> list[str]:
+        wrong = [code for code in value if len(code) != 2 or not code.isalpha()]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: use two-letter ISO country codes such as ES,FR,IT")
+        return value
+
     @field_validator("aliexpress_gateway_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value.strip())
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
-            raise ValueError("must be an http:// or https:// URL such as http://127.0.0.1:8765")
-        return value.strip().rstrip("/")
+        return _check_http_url(value, "http://127.0.0.1:8765").rstrip("/")
+
+    @field_validator("aliexpress_redirect_uri")
+    @classmethod
+    def _redirect_uri(cls, value: str) -> str:
+        # Kept exactly as given (trailing slash too): AliExpress compares it with the registered callback.
+        return _check_http_url(value, "https://feedbridge.example.com/connections/aliexpress/callback")
 
     def ensure_data_dir(self) -> Path:
         """Create the data directory (owner-only, it holds the key and the database) and return it."""
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self.data_dir
+
+
+def _check_http_url(value: str, example: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"must be an http:// or https:// URL such as {example}")
+    return value.strip()
 
 
 def _describe(error: ValidationError) -> str:

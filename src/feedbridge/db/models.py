@@ -1,9 +1,20 @@
 """Every ORM model, imported once so `Base.metadata` (and Alembic's autogenerate) sees all tables."""
 
 from feedbridge.accounts.models import Company, User
+from feedbridge.channels.aliexpress.client.shared_limiter import RateLimitSlot
+from feedbridge.connections.models import AccountData, Connection, PendingAuthorization
 from feedbridge.db.base import Base
 from feedbridge.projects.models import Project
 
 metadata = Base.metadata
 
-__all__ = ["Company", "Project", "User", "metadata"]
+__all__ = [
+    "AccountData",
+    "Company",
+    "Connection",
+    "PendingAuthorization",
+    "Project",
+    "RateLimitSlot",
+    "User",
+    "metadata",
+]

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from pydantic import SecretStr
 from sqlalchemy import inspect
 from typer.testing import CliRunner
@@ -8,6 +9,7 @@ from typer.testing import CliRunner
 from feedbridge.cli.main import app
 from feedbridge.config import Settings
 from feedbridge.db.engine import create_engine
+from feedbridge.db.migrate import alembic_config
 
 runner = CliRunner()
 
@@ -16,7 +18,8 @@ def test_db_upgrade_creates_the_schema_and_masks_the_password(db_url: str, tmp_p
     result = runner.invoke(app, ["db", "upgrade"], obj=Settings(database_url=db_url))
 
     assert result.exit_code == 0, result.output
-    assert "is up to date (revision 0001)" in result.output
+    head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
+    assert f"is up to date (revision {head})" in result.output
     engine = create_engine(db_url)
     assert {"companies", "users", "projects"} <= set(inspect(engine).get_table_names())
     engine.dispose()

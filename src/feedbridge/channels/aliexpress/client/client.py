@@ -17,7 +17,7 @@ import orjson
 
 from . import envelope
 from .clock import Clock, SystemClock
-from .errors import AliExpressError
+from .errors import AliExpressError, RateLimited
 from .limiter import Limiter, LocalLimiter
 from .retry import RetryPolicy, retry_delay
 from .signing import sign
@@ -54,7 +54,9 @@ class AliExpressClient:
         self.limiter = limiter or LocalLimiter(self.clock)
         self.transport = transport or HttpTransport(config.timeouts)
         self._rng = rng or random.Random()
-        self.calls = 0  # attempts sent, for diagnostics and benchmarks
+        # Diagnostics for tests and benchmarks: attempts sent, and ApiCallLimit/AppCallLimit answers received.
+        self.calls = 0
+        self.bans = 0
 
     def __repr__(self) -> str:
         return f"AliExpressClient(app_key={self.config.app_key!r}, gateway_url={self.config.gateway_url!r})"
@@ -81,13 +83,15 @@ class AliExpressClient:
             try:
                 return self._attempt(spec, params or {}, token, files)
             except AliExpressError as error:
+                if isinstance(error, RateLimited):
+                    self.bans += 1
                 delay = retry_delay(
                     self.config.retry, spec, error, attempt, self.clock.monotonic() - started, self._rng
                 )
                 if delay is None:
                     raise
                 log.warning(
-                    "%s failed (attempt %d), retrying in %.2f s: %s", spec.name, attempt, delay, error
+                    "retrying in %.2f s after attempt %d: %s: %s", delay, attempt, type(error).__name__, error
                 )
                 self.clock.sleep(delay)
 
