@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sandbox.conftest import Admin
+    from support.fixtures import Admin
 
 
 class SteppingClock:

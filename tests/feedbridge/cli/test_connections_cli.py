@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +17,12 @@ from feedbridge.config import Settings
 from feedbridge.connections.models import Connection
 from feedbridge.db.engine import create_engine, create_session_factory
 from feedbridge.encryption import load_keyring
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 from support.oauth import login
-from support.server import RunningSandbox, running_sandbox
+from support.server import RunningSandbox
 
 DAY = 86400.0
 runner = CliRunner()
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    with running_sandbox(tmp_path / "sandbox") as running:
-        yield running
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=30, follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
-def admin(sandbox: RunningSandbox, http: httpx.Client) -> Admin:
-    return Admin(http, sandbox.base_url + "/_admin")
 
 
 @pytest.fixture

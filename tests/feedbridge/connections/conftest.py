@@ -6,7 +6,7 @@ the sandbox's clock by the same amount, without waiting.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,29 +24,12 @@ from feedbridge.connections.models import Connection
 from feedbridge.connections.oauth import begin_connection, complete_connection
 from feedbridge.db.engine import create_session_factory
 from feedbridge.encryption import load_keyring
-from sandbox.conftest import Admin
 from support.clock import SteppingClock
+from support.fixtures import Admin
 from support.oauth import login
-from support.server import RunningSandbox, running_sandbox
+from support.server import RunningSandbox
 
 DAY = 86400.0
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    with running_sandbox(tmp_path / "sandbox") as running:
-        yield running
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=30, follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
-def admin(sandbox: RunningSandbox, http: httpx.Client) -> Admin:
-    return Admin(http, sandbox.base_url + "/_admin")
 
 
 @pytest.fixture

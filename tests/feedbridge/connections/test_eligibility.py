@@ -8,7 +8,7 @@ from feedbridge.connections.errors import ConnectionFaulty
 from feedbridge.connections.models import Connection, Fault
 from feedbridge.connections.status import ConnectionStatus, connection_status
 from feedbridge.connections.tokens import access_token_for, refresh_connection
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 
 from .conftest import Connect, Seller
 

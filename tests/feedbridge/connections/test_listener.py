@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from feedbridge.connections.context import ConnectionContext
 from feedbridge.connections.listener import CallbackListener, ListenerError
 from feedbridge.connections.oauth import begin_connection, complete_connection
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 
 from .conftest import Seller, sign_in
 

@@ -14,8 +14,8 @@ from feedbridge.connections.oauth import STATE_LIFETIME, begin_connection, compl
 from feedbridge.connections.services import get_connection
 from feedbridge.connections.status import ConnectionStatus, connection_status
 from feedbridge.connections.tokens import access_token_for
-from sandbox.conftest import Admin
 from support.clock import SteppingClock
+from support.fixtures import Admin
 from support.oauth import login
 
 from .conftest import Connect, Seller, code_of, sign_in

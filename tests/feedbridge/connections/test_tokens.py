@@ -13,8 +13,8 @@ from feedbridge.connections.errors import ConnectionExpired, PlatformCallFailed
 from feedbridge.connections.models import Connection, Fault
 from feedbridge.connections.status import ConnectionStatus, connection_status
 from feedbridge.connections.tokens import access_token_for, refresh_connection
-from sandbox.conftest import Admin
 from support.clock import SteppingClock
+from support.fixtures import Admin
 
 from .conftest import DAY, Connect
 

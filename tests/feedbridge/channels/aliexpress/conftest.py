@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,29 +12,12 @@ import pytest
 
 from feedbridge.channels.aliexpress.client import AliExpressClient, ApiSpec, ClientConfig
 from feedbridge.channels.aliexpress.client.retry import RetryPolicy
-from sandbox.conftest import Admin
 from support.clock import SteppingClock
+from support.fixtures import Admin
 from support.oauth import authorization_code
-from support.server import RunningSandbox, running_sandbox
+from support.server import RunningSandbox
 
 TOKEN_CREATE = ApiSpec("/auth/token/create", idempotent=False, needs_token=False)
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    with running_sandbox(tmp_path / "sandbox") as running:
-        yield running
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=30, follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
-def admin(sandbox: RunningSandbox, http: httpx.Client) -> Admin:
-    return Admin(http, sandbox.base_url + "/_admin")
 
 
 @pytest.fixture

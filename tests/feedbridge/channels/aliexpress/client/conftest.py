@@ -16,7 +16,7 @@ from feedbridge.channels.aliexpress.client import AliExpressClient, ClientConfig
 from feedbridge.channels.aliexpress.client.auth import TokenGrant, create_token
 from feedbridge.channels.aliexpress.client.signing import sign
 from feedbridge.channels.aliexpress.client.transport import HttpTransport, RawResponse
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 from support.oauth import authorization_code
 from support.products import Shop
 from support.server import RunningSandbox

@@ -9,7 +9,7 @@ from feedbridge.channels.aliexpress.client.account import (
     product_groups,
     service_templates,
 )
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 from support.server import RunningSandbox
 
 

@@ -17,7 +17,7 @@ from feedbridge.channels.aliexpress.client.feeds import (
     submit_feed,
 )
 from feedbridge.channels.aliexpress.client.products import product_info
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 from support.products import DRESSES, NOT_LEAF, Shop
 
 ITEM_SECONDS = 10.0

@@ -21,7 +21,7 @@ from feedbridge.channels.aliexpress.client import (
     TransportError,
 )
 from feedbridge.channels.aliexpress.client.retry import RetryPolicy
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 
 PROFILE = ApiSpec("aliexpress.solution.merchant.profile.get")
 INFO = ApiSpec("aliexpress.solution.product.info.get")

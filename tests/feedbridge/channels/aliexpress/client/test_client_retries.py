@@ -12,8 +12,8 @@ import pytest
 
 from feedbridge.channels.aliexpress.client import AliExpressClient, ApiSpec, ClientConfig, TransportError
 from feedbridge.channels.aliexpress.client.retry import RetryPolicy
-from sandbox.conftest import Admin
 from support.clock import SteppingClock
+from support.fixtures import Admin
 
 PROFILE = ApiSpec("aliexpress.solution.merchant.profile.get")
 PRODUCT_POST = ApiSpec("aliexpress.solution.product.post", idempotent=False)

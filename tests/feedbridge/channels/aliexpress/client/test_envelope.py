@@ -24,7 +24,7 @@ from feedbridge.channels.aliexpress.client import (
 from feedbridge.channels.aliexpress.client.envelope import DAILY_QUOTA_BAN_SECONDS, read
 from feedbridge.channels.aliexpress.client.lists import AeList
 from feedbridge.channels.aliexpress.client.transport import RawResponse
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 
 INFO = ApiSpec("aliexpress.solution.product.info.get")
 REFRESH = ApiSpec("/auth/token/refresh", needs_token=False)

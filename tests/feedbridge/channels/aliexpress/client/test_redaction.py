@@ -14,7 +14,7 @@ import pytest
 from feedbridge.channels.aliexpress.client import AliExpressClient, AliExpressError, ApiSpec, ClientConfig
 from feedbridge.channels.aliexpress.client.retry import RetryPolicy
 from feedbridge.channels.aliexpress.client.shared_limiter import SharedLimiter
-from sandbox.conftest import Admin
+from support.fixtures import Admin
 
 PROFILE = ApiSpec("aliexpress.solution.merchant.profile.get")
 TOKEN_REFRESH = ApiSpec("/auth/token/refresh", idempotent=False, needs_token=False)

@@ -18,8 +18,8 @@ from feedbridge.channels.aliexpress.client import ClientConfig
 from feedbridge.channels.aliexpress.client.limiter import SAFETY_FACTOR
 from feedbridge.channels.aliexpress.client.shared_limiter import SharedLimiter
 from feedbridge.db.migrate import upgrade
-from sandbox.conftest import Admin
 from support.clock import SteppingClock
+from support.fixtures import Admin
 from support.server import RunningSandbox
 
 WORKER = Path(__file__).with_name("limiter_worker.py")
