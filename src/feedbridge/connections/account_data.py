@@ -7,11 +7,12 @@ works in its own short transactions: filling the cache may refresh the tokens, w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +24,8 @@ from feedbridge.connections.context import ConnectionContext
 from feedbridge.connections.errors import ConnectionNotFound, PlatformCallFailed
 from feedbridge.connections.models import AccountData, Connection
 from feedbridge.connections.tokens import access_token_for
+
+M = TypeVar("M", bound=BaseModel)
 
 FALLBACK_LANGUAGE = "en"
 ANY_LANGUAGE = ""  # for answers that are the same in every language
@@ -172,34 +175,59 @@ def product_schema(
     return schema
 
 
+def _cached_models(
+    sessions: sessionmaker[Session],
+    ctx: ConnectionContext,
+    connection_id: int,
+    kind: str,
+    read: Callable[[AliExpressClient, str], Sequence[M]],
+    model: type[M],
+    *,
+    refresh: bool,
+) -> list[M]:
+    """A language-free list of account models (templates, groups), cached as JSON."""
+
+    def fetch(client: AliExpressClient, token: str) -> list[dict[str, Any]]:
+        return [item.model_dump(mode="json") for item in read(client, token)]
+
+    payload = _cached(sessions, ctx, connection_id, kind, ANY_LANGUAGE, fetch, refresh=refresh)
+    return [model.model_validate(item) for item in payload]
+
+
 def freight_templates(
     sessions: sessionmaker[Session], ctx: ConnectionContext, connection_id: int, *, refresh: bool = False
 ) -> list[FreightTemplate]:
-    def fetch(client: AliExpressClient, token: str) -> list[dict[str, Any]]:
-        return [template.model_dump(mode="json") for template in account.freight_templates(client, token)]
-
-    payload = _cached(sessions, ctx, connection_id, FREIGHT_TEMPLATES, ANY_LANGUAGE, fetch, refresh=refresh)
-    return [FreightTemplate.model_validate(item) for item in payload]
+    return _cached_models(
+        sessions,
+        ctx,
+        connection_id,
+        FREIGHT_TEMPLATES,
+        account.freight_templates,
+        FreightTemplate,
+        refresh=refresh,
+    )
 
 
 def service_templates(
     sessions: sessionmaker[Session], ctx: ConnectionContext, connection_id: int, *, refresh: bool = False
 ) -> list[ServiceTemplate]:
-    def fetch(client: AliExpressClient, token: str) -> list[dict[str, Any]]:
-        return [template.model_dump(mode="json") for template in account.service_templates(client, token)]
-
-    payload = _cached(sessions, ctx, connection_id, SERVICE_TEMPLATES, ANY_LANGUAGE, fetch, refresh=refresh)
-    return [ServiceTemplate.model_validate(item) for item in payload]
+    return _cached_models(
+        sessions,
+        ctx,
+        connection_id,
+        SERVICE_TEMPLATES,
+        account.service_templates,
+        ServiceTemplate,
+        refresh=refresh,
+    )
 
 
 def product_groups(
     sessions: sessionmaker[Session], ctx: ConnectionContext, connection_id: int, *, refresh: bool = False
 ) -> list[ProductGroup]:
-    def fetch(client: AliExpressClient, token: str) -> list[dict[str, Any]]:
-        return [group.model_dump(mode="json") for group in account.product_groups(client, token)]
-
-    payload = _cached(sessions, ctx, connection_id, PRODUCT_GROUPS, ANY_LANGUAGE, fetch, refresh=refresh)
-    return [ProductGroup.model_validate(item) for item in payload]
+    return _cached_models(
+        sessions, ctx, connection_id, PRODUCT_GROUPS, account.product_groups, ProductGroup, refresh=refresh
+    )
 
 
 @dataclass(frozen=True)
