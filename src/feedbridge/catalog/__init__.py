@@ -1,0 +1,1 @@
+"""Catalog import: feeds (files, URLs, uploads) in, immutable Parquet snapshots out."""

@@ -1,0 +1,70 @@
+"""The shapes every part of the catalog shares: formats, read options, a raw feed, field types, feed errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import polars as pl
+
+from feedbridge.errors import FeedbridgeError
+
+
+class FeedFormat(StrEnum):
+    CSV = "csv"  # any delimited text: comma, semicolon, tab, pipe
+    XML = "xml"  # Google Shopping RSS 2.0 / Atom, or generic XML with a repeating item element
+    JSON = "json"  # an array, or an object holding the array at a path
+    NDJSON = "ndjson"
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    GTIN = "gtin"
+    URL = "url"
+    LIST = "list"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a feed; every None means "detect it"."""
+
+    format: FeedFormat | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    item_element: str | None = None  # XML: the repeating element, e.g. "item", "entry", "product"
+    json_path: str | None = None  # JSON: dotted path to the array, e.g. "data.products"
+    zip_member: str | None = None  # .zip with several members: which one
+
+
+@dataclass
+class RawFeed:
+    """A feed as read: one row per item, every column text (`pl.String`) or a list of text."""
+
+    frame: pl.DataFrame
+    format: FeedFormat
+    # What was detected or used: delimiter, encoding, item element, zip member, … (shown to the merchant).
+    details: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class FeedError(FeedbridgeError):
+    """A feed that cannot be read: what is wrong, where (file, line or item) and how to fix it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str,
+        line: int | None = None,
+        item: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = (
+            source
+            + (f", line {line}" if line is not None else "")
+            + (f", item {item}" if item is not None else "")
+        )
+        super().__init__(f"{where}: {message}" + (f" — {hint}" if hint else ""))
+        self.source, self.line, self.item, self.hint, self.reason = source, line, item, hint, message
