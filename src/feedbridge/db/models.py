@@ -1,6 +1,7 @@
 """Every ORM model, imported once so `Base.metadata` (and Alembic's autogenerate) sees all tables."""
 
 from feedbridge.accounts.models import Company, User
+from feedbridge.catalog.models import Import, ImportRun, Snapshot
 from feedbridge.channels.aliexpress.client.shared_limiter import RateLimitSlot
 from feedbridge.connections.models import AccountData, Connection, PendingAuthorization
 from feedbridge.db.base import Base
@@ -12,9 +13,12 @@ __all__ = [
     "AccountData",
     "Company",
     "Connection",
+    "Import",
+    "ImportRun",
     "PendingAuthorization",
     "Project",
     "RateLimitSlot",
+    "Snapshot",
     "User",
     "metadata",
 ]
