@@ -17,11 +17,8 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from feedbridge.accounts.models import Company
-from feedbridge.accounts.services import create_company
+from feedbridge.cli.company import CompanyOption, NoCompany, resolve_company
 from feedbridge.config import Settings
 from feedbridge.connections import account_data
 from feedbridge.connections.context import ConnectionContext
@@ -35,7 +32,6 @@ from feedbridge.connections.status import ConnectionStatus, connection_status
 from feedbridge.connections.tokens import refresh_connection
 from feedbridge.db.database import Database, open_database
 from feedbridge.encryption import add_key, keep_newest_key, load_keyring, newest_only
-from feedbridge.errors import FeedbridgeError, NotFound
 
 app = typer.Typer(
     help="Connect AliExpress seller accounts; list, refresh and remove connections; browse account data.",
@@ -44,17 +40,8 @@ app = typer.Typer(
 data_app = typer.Typer(help="Show a connection's account data (cached, read from AliExpress when stale).")
 app.add_typer(data_app, name="data")
 
-DEFAULT_COMPANY = "default"
 APP_SECRET_VARIABLE = "FEEDBRIDGE_APP_SECRET"
 
-Company_ = Annotated[
-    str | None,
-    typer.Option(
-        "--company",
-        envvar="FEEDBRIDGE_COMPANY",
-        help="Company slug. Default: the only company ('default' is created by add/authorize if none exists).",
-    ),
-]
 Label = Annotated[str, typer.Argument(help="The connection's label, e.g. 'Main shop'.")]
 AppKey = Annotated[
     str | None,
@@ -77,10 +64,6 @@ RedirectUri = Annotated[
 ]
 
 
-class NoCompany(NotFound):
-    pass
-
-
 @dataclass(frozen=True)
 class _Session:
     database: Database
@@ -90,24 +73,6 @@ class _Session:
 def _open(settings: Settings) -> _Session:
     database = open_database(settings)
     return _Session(database, ConnectionContext(settings, load_keyring(settings)))
-
-
-def _company_id(session: Session, slug: str | None, *, create: bool) -> int:
-    if slug:
-        company_id = session.scalar(select(Company.id).where(Company.slug == slug))
-        if company_id is None:
-            raise NoCompany(f"there is no company with slug '{slug}'; check --company.")
-        return company_id
-    ids = list(session.scalars(select(Company.id).order_by(Company.id).limit(2)))
-    if len(ids) == 1:
-        return ids[0]
-    if ids:
-        raise FeedbridgeError("there are several companies; choose one with --company SLUG.")
-    if not create:
-        raise NoCompany(
-            "there are no connections yet; add one with: feedbridge connections add LABEL --app-key KEY"
-        )
-    return create_company(session, "Default", DEFAULT_COMPANY).id
 
 
 def _app_secret(app_key: str | None, secret_file: Path | None) -> str | None:
@@ -142,7 +107,7 @@ def _begin(
     secret = _app_secret(app_key, secret_file)
     opened = _open(settings)
     with opened.database.sessions.begin() as session:
-        company_id = _company_id(session, company, create=True)
+        company_id = resolve_company(session, company, create=True)
         request = begin_connection(
             session,
             opened.ctx,
@@ -183,7 +148,7 @@ def add(
         bool, typer.Option("--open", help="Open the authorize page in a web browser.")
     ] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the callback.", min=1)] = 300,
-    company: Company_ = None,
+    company: CompanyOption = None,
     gateway_url: GatewayUrl = None,
     redirect_uri: RedirectUri = None,
 ) -> None:
@@ -217,7 +182,7 @@ def authorize(
     label: Label,
     app_key: AppKey = None,
     app_secret_file: AppSecretFile = None,
-    company: Company_ = None,
+    company: CompanyOption = None,
     gateway_url: GatewayUrl = None,
     redirect_uri: RedirectUri = None,
 ) -> None:
@@ -232,22 +197,22 @@ def complete(
     redirect_url: Annotated[
         str, typer.Argument(help="The address the browser was sent to after signing in.")
     ],
-    company: Company_ = None,
+    company: CompanyOption = None,
 ) -> None:
     """Step 2 for scripts: finish the connection from the redirect URL (with its code and state)."""
     opened = _open(ctx.obj)
     with opened.database.sessions() as session:
-        company_id = _company_id(session, company, create=False)
+        company_id = resolve_company(session, company, create=False)
     _finish(opened, company_id, redirect_url)
 
 
 @app.command("list")
-def list_(ctx: typer.Context, company: Company_ = None) -> None:
+def list_(ctx: typer.Context, company: CompanyOption = None) -> None:
     """The company's connections with their seller, country, status and token expiries."""
     opened = _open(ctx.obj)
     with opened.database.sessions() as session:
         try:
-            connections = list_connections(session, _company_id(session, company, create=False))
+            connections = list_connections(session, resolve_company(session, company, create=False))
         except NoCompany:
             connections = []
     if not connections:
@@ -270,11 +235,11 @@ def list_(ctx: typer.Context, company: Company_ = None) -> None:
 
 
 @app.command()
-def show(ctx: typer.Context, label: Label, company: Company_ = None) -> None:
+def show(ctx: typer.Context, label: Label, company: CompanyOption = None) -> None:
     """Everything about one connection except its secrets."""
     opened = _open(ctx.obj)
     with opened.database.sessions() as session:
-        connection = get_connection(session, _company_id(session, company, create=False), label)
+        connection = get_connection(session, resolve_company(session, company, create=False), label)
         cached = account_data.cached_entries(session, connection.id)
     report = connection_status(connection, opened.ctx.now(), opened.ctx.warning_period)
     rows = [
@@ -302,12 +267,12 @@ def refresh(
     ctx: typer.Context,
     label: Label,
     data: Annotated[bool, typer.Option("--data", help="Also reload the cached account data.")] = False,
-    company: Company_ = None,
+    company: CompanyOption = None,
 ) -> None:
     """Refresh the tokens now (and check the seller's eligibility again); --data reloads account data."""
     opened = _open(ctx.obj)
     with opened.database.sessions() as session:
-        connection_id = get_connection(session, _company_id(session, company, create=False), label).id
+        connection_id = get_connection(session, resolve_company(session, company, create=False), label).id
     refresh_connection(opened.database.sessions, opened.ctx, connection_id)
     with opened.database.sessions() as session:
         connection = session.get_one(Connection, connection_id)
@@ -327,12 +292,12 @@ def remove(
     ctx: typer.Context,
     label: Label,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-    company: Company_ = None,
+    company: CompanyOption = None,
 ) -> None:
     """Forget a connection in feedbridge; nothing on AliExpress is changed."""
     opened = _open(ctx.obj)
     with opened.database.sessions.begin() as session:
-        company_id = _company_id(session, company, create=False)
+        company_id = resolve_company(session, company, create=False)
         connection = get_connection(session, company_id, label)
         if not yes:
             typer.confirm(
@@ -394,12 +359,14 @@ def _data_target(ctx: typer.Context) -> tuple[_Session, int]:
     target: _DataTarget = ctx.obj
     opened = _open(target.settings)
     with opened.database.sessions() as session:
-        connection = get_connection(session, _company_id(session, target.company, create=False), target.label)
+        connection = get_connection(
+            session, resolve_company(session, target.company, create=False), target.label
+        )
     return opened, connection.id
 
 
 @data_app.callback(invoke_without_command=True)
-def data(ctx: typer.Context, label: Label, company: Company_ = None) -> None:
+def data(ctx: typer.Context, label: Label, company: CompanyOption = None) -> None:
     """The cached account data of a connection; subcommands show categories, templates, schemas."""
     ctx.obj = _DataTarget(ctx.obj, label, company)
     if ctx.invoked_subcommand is not None:

@@ -8,6 +8,8 @@ from typer.core import TyperGroup
 from feedbridge.cli.config import app as config_app
 from feedbridge.cli.connections import app as connections_app
 from feedbridge.cli.db import app as db_app
+from feedbridge.cli.projects import app as projects_app
+from feedbridge.cli.sandbox import app as sandbox_app
 from feedbridge.config import get_settings
 from feedbridge.errors import FeedbridgeError
 from feedbridge.log import configure_logging
@@ -42,8 +44,5 @@ def main(ctx: typer.Context) -> None:
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(connections_app, name="connections")
-
-# --- sandbox: the `feedbridge sandbox` sub-app (feedbridge/cli/sandbox.py) is owned by the lead ---
-from feedbridge.cli.sandbox import app as sandbox_app  # noqa: E402
-
+app.add_typer(projects_app, name="projects")
 app.add_typer(sandbox_app, name="sandbox")

@@ -7,5 +7,6 @@ class ProjectNameTaken(Conflict):
 
 
 class ProjectNotFound(NotFound):
-    def __init__(self, project_id: int) -> None:
-        super().__init__(f"project {project_id} does not exist in this company.")
+    def __init__(self, project: int | str) -> None:
+        name = f"project {project}" if isinstance(project, int) else f"project '{project}'"
+        super().__init__(f"{name} does not exist in this company; `feedbridge projects list` shows them.")

@@ -45,6 +45,16 @@ def get_project(session: Session, company_id: int, project_id: int) -> Project:
     return project
 
 
+def find_project(session: Session, company_id: int, name: str) -> Project:
+    """The company's project called `name` (as the CLI and URLs name projects)."""
+    project = session.scalar(
+        select(Project).where(Project.company_id == company_id, Project.name == name.strip())
+    )
+    if project is None:
+        raise ProjectNotFound(name)
+    return project
+
+
 def rename_project(session: Session, company_id: int, project_id: int, name: str) -> Project:
     project = get_project(session, company_id, project_id)
     name = clean_name(name, field="name")

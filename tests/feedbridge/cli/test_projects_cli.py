@@ -1,0 +1,33 @@
+"""`feedbridge projects create|list` on a real database."""
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from feedbridge.cli.main import app
+from feedbridge.config import Settings
+
+runner = CliRunner()
+
+
+def test_create_and_list_projects(db_url: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=db_url)
+    empty = runner.invoke(app, ["projects", "list"], obj=settings)
+    assert empty.exit_code == 0 and "No projects yet" in empty.output
+
+    created = runner.invoke(app, ["projects", "create", "Spring catalogue"], obj=settings)
+    assert created.exit_code == 0, created.output
+    assert "Created project 'Spring catalogue'" in created.output
+
+    listed = runner.invoke(app, ["projects", "list"], obj=settings)
+    assert listed.exit_code == 0 and "Spring catalogue" in listed.output
+
+    duplicate = runner.invoke(app, ["projects", "create", "Spring catalogue"], obj=settings)
+    assert duplicate.exit_code == 1
+    assert "already exists" in duplicate.output and "Traceback" not in duplicate.output
+
+
+def test_unknown_company_is_a_clear_error(db_url: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=db_url)
+    result = runner.invoke(app, ["projects", "create", "X", "--company", "nope"], obj=settings)
+    assert result.exit_code == 1 and "no company with slug 'nope'" in result.output
