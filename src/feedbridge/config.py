@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     token_refresh_margin_hours: float = Field(24.0, gt=0)
     refresh_token_warning_days: int = Field(7, ge=0)
     account_data_max_age_days: float = Field(7.0, gt=0)
+    # Feed sources (catalog/sources.py): the largest feed accepted from a URL, an upload or a file.
+    feed_max_bytes: int = Field(2 * 1024**3, gt=0)
+    download_connect_timeout_seconds: float = Field(10.0, gt=0)
+    # Longest silence between two pieces of a download, not a limit on the whole download.
+    download_read_timeout_seconds: float = Field(60.0, gt=0)
+    # Attempts on timeouts, broken connections and 5xx answers (never on 4xx), with exponential back-off.
+    download_max_attempts: int = Field(4, ge=1)
+    download_backoff_seconds: float = Field(2.0, ge=0)
     log_level: LogLevel = "INFO"
     log_format: LogFormat = "console"
 

@@ -68,3 +68,13 @@ class FeedError(FeedbridgeError):
         )
         super().__init__(f"{where}: {message}" + (f" — {hint}" if hint else ""))
         self.source, self.line, self.item, self.hint, self.reason = source, line, item, hint, message
+
+
+def is_empty(name: str, dtype: pl.DataType) -> pl.Expr:
+    """True where a value counts as empty: null, blank text (only whitespace) or an empty list."""
+    column = pl.col(name)
+    if isinstance(dtype, pl.List):
+        return column.is_null() | (column.list.len() == 0)
+    if dtype == pl.String:
+        return column.is_null() | ~column.str.contains(r"\S")
+    return column.is_null()

@@ -1,0 +1,71 @@
+"""Every real merchant feed in ../shared/data/feeds reads without error and with the expected items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from feedbridge.catalog.model import FeedFormat, ReadOptions
+from feedbridge.catalog.readers import read_feed
+
+FEEDS = Path(__file__).resolve().parents[4] / ".." / "shared" / "data" / "feeds"
+
+# Rows per file from ../shared/data/README.md §3.
+EXPECTED = {
+    "google-merchant-xml/groundies_us_merchant_feed.xml": 2200,
+    "google-merchant-xml/opispot_google_feed.xml": 486,
+    "google-merchant-xml/importpc_cz_google_feed.xml": 1255,
+    "google-merchant-xml/marsupiu_ro_merchant_feed.xml": 14,
+    "google-merchant-xml/sparklingresindelights_uk_google_feed.xml": 73,
+    "shopify-csv/rosarose_jewelry_products_export_1.csv": 1775,
+    "shopify-csv/bilali_swimwear_products_export.csv": 194,
+    "shopify-csv/hair_wigs_products_export_1.csv": 565,
+    "shopify-csv/velofant_bikes_products_export_1.csv": 48,
+    "shopify-csv/shopify_sample_apparel.csv": 22,
+    "shopify-csv/shopify_sample_jewelery.csv": 41,
+    "shopify-csv/shopify_sample_home-and-garden.csv": 21,
+    "woocommerce-csv/woocommerce_sample_products.csv": 24,
+    "woocommerce-csv/vinoteka15milja_woocommerce-products.csv": 404,
+    "woocommerce-csv/bambini_rs_woocommerce_products.csv": 96,
+    "woocommerce-csv/bambini_rs_woocommerce_variations.csv": 577,
+    "facebook-catalog-csv/kirsten_liebieg_wine_facebook_catalog.csv": 80,
+    "facebook-catalog-csv/santopadre_facebook_catalog.csv": 25,
+    "other/bilali_awin_product_feed.csv": 48,
+    "other/velofant_prisjakt_feed.xml": 9,
+}
+
+pytestmark = pytest.mark.skipif(not FEEDS.is_dir(), reason=f"the shared real feeds are not at {FEEDS}")
+
+
+def test_every_real_feed_is_listed():
+    present = {str(path.relative_to(FEEDS)) for path in FEEDS.rglob("*") if path.is_file()}
+    assert present == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_real_feed_reads(name):
+    feed = read_feed(FEEDS / name, ReadOptions())
+    assert feed.frame.height == EXPECTED[name]
+    assert feed.warnings == []
+    assert all(dtype in (pl.String, pl.List(pl.String)) for dtype in feed.frame.dtypes)
+    id_column = next(c for c in ("id", "Handle", "ID", "SKU", "parent_id", "Type") if c in feed.frame.columns)
+    assert feed.frame[id_column].null_count() == 0
+    if feed.format is FeedFormat.XML and name.startswith("google"):
+        assert {"id", "title", "price"} <= set(feed.frame.columns)
+        assert feed.frame["id"].n_unique() >= feed.frame.height - 1  # importpc repeats one id
+
+
+def test_real_feed_details():
+    opispot = read_feed(FEEDS / "google-merchant-xml/opispot_google_feed.xml", ReadOptions())
+    assert opispot.frame.schema["additional_image_link"] == pl.List(pl.String)
+    assert opispot.frame["item_group_id"].null_count() == 0
+    sparkling = read_feed(
+        FEEDS / "google-merchant-xml/sparklingresindelights_uk_google_feed.xml", ReadOptions()
+    )
+    assert "shipping.country" in sparkling.frame.columns
+    groundies = read_feed(FEEDS / "google-merchant-xml/groundies_us_merchant_feed.xml", ReadOptions())
+    assert "title" in groundies.frame.columns and "size" in groundies.frame.columns
+    rosarose = read_feed(FEEDS / "shopify-csv/rosarose_jewelry_products_export_1.csv", ReadOptions())
+    assert rosarose.frame.width == 81 and rosarose.frame["Handle"].n_unique() == 196
