@@ -5,13 +5,14 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import client_throughput, sandbox_throughput
+from bench import catalog_import, client_throughput, sandbox_throughput
 
 
 def main() -> None:
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {sys.version.split()[0]}")
     sandbox_throughput.main()
     client_throughput.main()
+    catalog_import.main()
 
 
 if __name__ == "__main__":

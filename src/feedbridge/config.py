@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     # Attempts on timeouts, broken connections and 5xx answers (never on 4xx), with exponential back-off.
     download_max_attempts: int = Field(4, ge=1)
     download_backoff_seconds: float = Field(2.0, ge=0)
+    # Import safety (catalog/runs.py): a run that loses more than this share of the last good items is held.
+    import_max_drop_share: float = Field(0.30, ge=0, le=1)
+    # Snapshot retention: the newest N snapshots per import (and the project's merged ones) are kept, plus
+    # every current one and every one a held run or a caller still needs.
+    snapshots_kept_per_import: int = Field(10, ge=1)
     log_level: LogLevel = "INFO"
     log_format: LogFormat = "console"
 

@@ -8,6 +8,8 @@ from typer.core import TyperGroup
 from feedbridge.cli.config import app as config_app
 from feedbridge.cli.connections import app as connections_app
 from feedbridge.cli.db import app as db_app
+from feedbridge.cli.imports import app as imports_app
+from feedbridge.cli.items import app as items_app
 from feedbridge.cli.projects import app as projects_app
 from feedbridge.cli.sandbox import app as sandbox_app
 from feedbridge.config import get_settings
@@ -45,4 +47,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(connections_app, name="connections")
 app.add_typer(projects_app, name="projects")
+app.add_typer(imports_app, name="imports")
+app.add_typer(items_app, name="items")
 app.add_typer(sandbox_app, name="sandbox")

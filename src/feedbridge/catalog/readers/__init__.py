@@ -18,6 +18,8 @@ from feedbridge.catalog.readers import encoding as enc
 from feedbridge.catalog.readers.bytes_in import Opened, open_feed
 from feedbridge.catalog.readers.delimited import HEAD_BYTES, read_delimited
 from feedbridge.catalog.readers.json import read_json, read_ndjson
+from feedbridge.catalog.readers.shopify import normalise_shopify
+from feedbridge.catalog.readers.woocommerce import normalise_woocommerce
 from feedbridge.catalog.readers.xml import read_xml
 
 __all__ = ["read_feed"]
@@ -77,6 +79,10 @@ def _read(
         feed = read_delimited(
             opened, head, encoding, delimiter=options.delimiter, encoding_was_set=was_set, progress=progress
         )
+        # Shop-platform exports that are not one row per item are reshaped here (Shopify: one row
+        # per variant with images and product fields folded in; WooCommerce: variations grouped by
+        # their parent). Any other CSV passes through unchanged. See shopify.py and woocommerce.py.
+        feed = normalise_woocommerce(normalise_shopify(feed))
     feed.details = opened.details | feed.details
     feed.warnings = warnings + feed.warnings
     return feed

@@ -108,6 +108,18 @@ class Columns:
         return frame.rename(dict(zip(order, dedupe(rename(k) for k in order), strict=True)))
 
 
+def stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Frames read from consecutive parts of one feed as one: keys in order of first appearance, a key
+    that is a list in any part a list in all, keys a part lacks null there."""
+    order: dict[str, None] = {}
+    lists: set[str] = set()
+    for frame in frames:
+        order |= dict.fromkeys(frame.columns)
+        lists |= {name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)}
+    chunks = [frame.select([_conform(frame, key, key in lists) for key in order]) for frame in frames]
+    return pl.concat(chunks, how="vertical") if len(chunks) > 1 else chunks[0]
+
+
 def _conform(chunk: pl.DataFrame, key: str, is_list: bool) -> pl.Expr:
     """The column `key` of a chunk with the dtype it has in the whole frame."""
     dtype = pl.List(pl.String) if is_list else pl.String

@@ -21,7 +21,7 @@ from feedbridge.catalog.model import FeedError, FeedFormat, RawFeed
 from feedbridge.catalog.readers import encoding as enc
 from feedbridge.catalog.readers.bytes_in import Opened, Progress
 from feedbridge.catalog.readers.csv_locate import locate_and_read
-from feedbridge.catalog.readers.csv_screen import short_rows_suspected
+from feedbridge.catalog.readers.csv_screen import separators_balanced, short_rows_suspected
 from feedbridge.catalog.readers.names import clean_names
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -90,13 +90,14 @@ def _read_utf8(
 
 
 def _maybe_short(frame: pl.DataFrame, path: Path, sep: str) -> bool:
-    """Short rows end with an empty (or null) last column; only then is the screen worth running."""
+    """Short rows end with an empty (or null) last column; only then are the screens worth running: the
+    cheap one first (counting separators), the exact one only when its counts do not add up."""
     if frame.width < 2 or frame.height == 0:
         return False
     last = frame.get_column(frame.columns[-1])
     if not (last.null_count() or (last.str.len_bytes() == 0).any()):
         return False
-    return short_rows_suspected(path, sep, frame.width)
+    return not separators_balanced(path, frame, sep) and short_rows_suspected(path, sep, frame.width)
 
 
 def _polars(path: Path, sep: str) -> pl.DataFrame:
