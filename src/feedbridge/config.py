@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # Attempts on timeouts, broken connections and 5xx answers (never on 4xx), with exponential back-off.
     download_max_attempts: int = Field(4, ge=1)
     download_backoff_seconds: float = Field(2.0, ge=0)
+    # Feed URLs (and their redirects) whose host is on a loopback, private, link-local, multicast or
+    # reserved address are refused, so a feed URL cannot reach into feedbridge's own network; true
+    # allows them (a feed served on the local network).
+    feed_allow_private_urls: bool = False
     # Import safety (catalog/runs.py): a run that loses more than this share of the last good items is held.
     import_max_drop_share: float = Field(0.30, ge=0, le=1)
     # Snapshot retention: the newest N snapshots per import (and the project's merged ones) are kept, plus

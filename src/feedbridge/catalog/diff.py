@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from feedbridge.catalog.model import Frame, collect, collect_all
+
 MAX_EXAMPLES = 10
 HASH_COLUMN = "hash"
 HASH_VERSION = f"polars {pl.__version__}; xor of per-field hashes v1"
@@ -56,17 +58,21 @@ def row_hash(schema: pl.Schema | dict[str, pl.DataType]) -> pl.Expr:
     return combined.alias(HASH_COLUMN)
 
 
-def item_hashes(frame: pl.DataFrame, id_field: str) -> pl.DataFrame:
-    """(`id_field`, hash) for every row of `frame`, in order."""
-    return frame.select(pl.col(id_field), row_hash(frame.schema))
+def item_hashes(frame: Frame, id_field: str) -> pl.DataFrame:
+    """(`id_field`, hash) for every row of `frame`, in order: small, whatever the size of the items."""
+    lazy = frame.lazy()
+    return collect(lazy.select(pl.col(id_field), row_hash(lazy.collect_schema())))
 
 
-def content_hash(frame: pl.DataFrame, hashes: pl.Series | None = None) -> str:
-    """A digest of the frame's fields (names, types, order) and every value, in row order."""
-    digest = hashlib.sha256(f"{HASH_VERSION}\n{list(frame.schema.items())!r}\n".encode())
-    if frame.height:
-        if hashes is None:
-            hashes = frame.select(row_hash(frame.schema)).to_series()
+def content_hash(frame: Frame, hashes: pl.Series | None = None) -> str:
+    """A digest of the frame's fields (names, types, order) and every value, in row order; `hashes` are
+    its row hashes, when already known."""
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    digest = hashlib.sha256(f"{HASH_VERSION}\n{list(schema.items())!r}\n".encode())
+    if hashes is None:
+        hashes = collect(lazy.select(row_hash(schema))).to_series()
+    if len(hashes):
         digest.update(hashes.cast(pl.String).str.join(",").item().encode())
     return digest.hexdigest()
 
@@ -79,9 +85,12 @@ def diff_hashes(
     previous_id: str | None = None,
     max_examples: int = MAX_EXAMPLES,
 ) -> SnapshotDiff:
-    """Added, removed and changed IDs between two (`id_field`, hash) frames, each unique by ID."""
-    joined = new.join(
-        previous.rename({HASH_COLUMN: _PREVIOUS}),
+    """Added, removed and changed IDs between two (`id_field`, hash) frames, each unique by ID.
+
+    The join runs once, streamed, for the counts and the examples together (it never sits in memory).
+    """
+    joined = new.lazy().join(
+        previous.lazy().rename({HASH_COLUMN: _PREVIOUS}),
         on=id_field,
         how="full",
         coalesce=True,
@@ -90,29 +99,29 @@ def diff_hashes(
     added = pl.col(_PREVIOUS).is_null() & pl.col(HASH_COLUMN).is_not_null()
     removed = pl.col(HASH_COLUMN).is_null()
     changed = pl.col(HASH_COLUMN) != pl.col(_PREVIOUS)  # null (so not counted) unless in both
-    counts = joined.select(
-        added.sum().alias("added"), removed.sum().alias("removed"), changed.sum().alias("changed")
-    ).row(0, named=True)
-
-    def examples(frame: pl.DataFrame, where: pl.Expr | None = None) -> tuple[str, ...]:
-        ids = pl.col(id_field) if where is None else pl.col(id_field).filter(where)
-        return tuple(frame.select(ids.head(max_examples)).to_series().to_list())
-
+    kinds = {"added": added, "removed": removed, "changed": changed}
+    counts_query = joined.select([where.sum().alias(kind) for kind, where in kinds.items()])
+    example_queries = [
+        joined.select(pl.col(id_field).filter(where).head(max_examples)) for where in kinds.values()
+    ]
+    counts, *examples = collect_all([counts_query, *example_queries])
+    count = {kind: int(n) for kind, n in counts.row(0, named=True).items()}
+    added_ids, removed_ids, changed_ids = (tuple(frame.to_series().to_list()) for frame in examples)
     return SnapshotDiff(
         previous_id=previous_id,
-        added=int(counts["added"]),
-        removed=int(counts["removed"]),
-        changed=int(counts["changed"]),
-        unchanged=new.height - int(counts["added"]) - int(counts["changed"]),
-        added_examples=examples(joined, added),
-        removed_examples=examples(joined, removed),
-        changed_examples=examples(joined, changed),
+        added=count["added"],
+        removed=count["removed"],
+        changed=count["changed"],
+        unchanged=new.height - count["added"] - count["changed"],
+        added_examples=added_ids,
+        removed_examples=removed_ids,
+        changed_examples=changed_ids,
     )
 
 
 def diff_frames(
-    new: pl.DataFrame,
-    previous: pl.DataFrame,
+    new: Frame,
+    previous: Frame,
     id_field: str,
     *,
     previous_id: str | None = None,

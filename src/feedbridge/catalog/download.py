@@ -2,7 +2,9 @@
 
 One GET, streamed to disk through `spool`: redirects followed (at most MAX_REDIRECTS), a conditional
 request when validators from the last fetch are given, and retries with exponential back-off and jitter
-on timeouts, broken connections and 5xx answers. A 4xx answer is never retried: asking again changes
+on timeouts, broken connections and 5xx answers. Unless the settings allow it, every request (each
+redirect too) is refused when its host is on a loopback, private or otherwise non-public address
+(`url_guard`). A 4xx answer is never retried: asking again changes
 nothing, and the merchant needs to know at once that the URL or its credentials are wrong.
 """
 
@@ -21,6 +23,7 @@ import httpx
 
 from feedbridge.catalog.model import FeedError
 from feedbridge.catalog.spool import Progress, spool, too_large
+from feedbridge.catalog.url_guard import check_host
 from feedbridge.config import Settings
 
 log = logging.getLogger(__name__)
@@ -108,6 +111,8 @@ def download(
         max_redirects=MAX_REDIRECTS,
         headers=request_headers,
         auth=httpx.BasicAuth(*auth) if auth else None,
+        # httpx calls request hooks before sending each request, the redirects' included.
+        event_hooks={"request": [] if settings.feed_allow_private_urls else [_public_hosts_only]},
     )
     with client:
         attempt = 0
@@ -165,6 +170,11 @@ def _attempt(
             source=source,
             hint="check the URL and the extra headers set on the import",
         ) from None
+
+
+def _public_hosts_only(request: httpx.Request) -> None:
+    url = request.url
+    check_host(url.host, url.port or (443 if url.scheme == "https" else 80), mask_url(str(url)))
 
 
 _SLOW_HINT = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from feedbridge.catalog.fields import name_tokens
-from feedbridge.catalog.model import is_empty
+from feedbridge.catalog.model import Frame, collect, is_empty
 from feedbridge.errors import FeedbridgeError
 
 # Names (as lower-case words) that usually hold the item's ID, most likely first.
@@ -68,63 +68,70 @@ def _normal_name(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
-def _rows_lost(frame: pl.DataFrame, names: list[str]) -> dict[str, int]:
+def _rows_lost(frame: pl.LazyFrame, rows: int, names: list[str]) -> dict[str, int]:
     """Per column: rows that would be dropped with it as the ID (empties plus repeats)."""
-    height = frame.height
-    exprs = [(height - pl.col(n).filter(~is_empty(n, frame.schema[n])).n_unique()).alias(n) for n in names]
+    if not names:
+        return {}
     # n_unique counts each distinct non-empty value once; every other row is lost.
-    return {n: int(v) for n, v in frame.select(exprs).row(0, named=True).items()} if names else {}
+    exprs = [(rows - pl.col(n).filter(~is_empty(n, pl.String())).n_unique()).alias(n) for n in names]
+    return {n: int(v) for n, v in collect(frame.select(exprs)).row(0, named=True).items()}
 
 
-def propose_id_field(frame: pl.DataFrame) -> str | None:
+def propose_id_field(frame: Frame) -> str | None:
     """The field most likely to be the unique ID: among ID-like names (case-insensitive) the one losing the
     fewest rows to empties and repeats; else `handle`; else the first fully unique, never-empty field."""
-    text_columns = [c for c in frame.columns if frame.schema[c] == pl.String]
-    if not frame.height or not text_columns:
+    lazy = frame.lazy()
+    columns = lazy.collect_schema()
+    text_columns = [c for c, dtype in columns.items() if dtype == pl.String]
+    rows = int(collect(lazy.select(pl.len())).item()) if text_columns else 0
+    if not rows:
         return None
+    order = columns.names()
     for names in (ID_NAMES, LAST_RESORT_ID_NAMES):
         candidates = [c for c in text_columns if _normal_name(c) in names]
-        lost = {c: n for c, n in _rows_lost(frame, candidates).items() if n < frame.height}
+        lost = {c: n for c, n in _rows_lost(lazy, rows, candidates).items() if n < rows}
         if lost:
-            return min(lost, key=lambda c: (lost[c], names.index(_normal_name(c)), frame.columns.index(c)))
-    for column in text_columns:
-        if _rows_lost(frame, [column])[column] == 0:
+            return min(lost, key=lambda c: (lost[c], names.index(_normal_name(c)), order.index(c)))
+    for column in text_columns:  # one at a time: a column's distinct values can be many and long
+        if _rows_lost(lazy, rows, [column])[column] == 0:
             return column
     return None
 
 
-def deduplicate(frame: pl.DataFrame, id_field: str) -> tuple[pl.DataFrame, IdReport]:
+def deduplicate(frame: Frame, id_field: str) -> tuple[Frame, IdReport]:
     """`frame` with one row per non-empty ID (the first), and a report of what was dropped.
 
     IDs compare exactly (case and surrounding spaces count); a row whose ID is empty is dropped: an item
-    needs an ID to be matched, diffed and synchronised.
+    needs an ID to be matched, diffed and synchronised. The report is computed from the ID column alone;
+    the items come back as they came, in memory or lazy (then the same filter runs when they are read).
     """
-    if id_field not in frame.columns:
-        raise IdFieldMissing(id_field, frame.columns)
-    if frame.schema[id_field] != pl.String:
-        raise IdFieldMissing(id_field, frame.columns, reason="holds lists of values, not one ID per item")
+    columns = frame.collect_schema()
+    if id_field not in columns:
+        raise IdFieldMissing(id_field, columns.names())
+    if columns[id_field] != pl.String:
+        raise IdFieldMissing(id_field, columns.names(), reason="holds lists of values, not one ID per item")
+    ids = collect(frame.lazy().select(id_field))
     present = ~is_empty(id_field, pl.String())
     repeat = present & ~pl.col(id_field).is_first_distinct()
-    counts = frame.select(present.sum().alias("present"), repeat.sum().alias("repeats")).row(0)
-    kept = frame if int(counts[0]) == frame.height and not counts[1] else frame.filter(present & ~repeat)
+    counts = ids.select(present.sum().alias("present"), repeat.sum().alias("repeats")).row(0)
+    present_count, repeats = int(counts[0]), int(counts[1])
+    kept = frame if present_count == ids.height and not repeats else frame.filter(present & ~repeat)
     examples: tuple[tuple[str, int], ...] = ()
-    if counts[1]:
-        repeated = frame.select(
+    if repeats:
+        repeated = ids.select(
             pl.col(id_field).filter(repeat).unique(maintain_order=True).head(MAX_DUPLICATE_EXAMPLES)
         )
         wanted = repeated.to_series()
         tally = (
-            frame.select(pl.col(id_field).filter(pl.col(id_field).is_in(wanted.implode())))
-            .group_by(id_field, maintain_order=True)
-            .len()
+            ids.filter(pl.col(id_field).is_in(wanted.implode())).group_by(id_field, maintain_order=True).len()
         )
         examples = tuple((str(v), int(n)) for v, n in tally.iter_rows())
     report = IdReport(
         id_field=id_field,
-        rows=frame.height,
-        items=kept.height,
-        empty_count=frame.height - int(counts[0]),
-        duplicate_count=int(counts[1]),
+        rows=ids.height,
+        items=present_count - repeats,
+        empty_count=ids.height - present_count,
+        duplicate_count=repeats,
         duplicate_ids=examples,
     )
     return kept, report

@@ -133,9 +133,9 @@ def get_item(session: Session, company_id: int, project_id: int, item_id: str) -
     found = read_snapshot(ref).filter(pl.col(ref.id_field) == item_id).collect()
     if found.height == 0:
         raise ItemNotFound(item_id, ref.id_field)
-    # The snapshot's own date formats, so the one row reads exactly as the whole snapshot does.
-    date_formats = {n: f for n, f in ref.formats.items() if ref.field_types.get(n) is FieldType.DATE}
-    typed = typed_view(found, ref.field_types, date_formats)
+    # The snapshot's own date formats and decimal marks, so the one row reads exactly as the whole
+    # snapshot does ("1.234" is 1234 in a snapshot that writes 1.234,50).
+    typed = typed_view(found, ref.field_types, formats=ref.formats)
     return Item(
         item_id, ref.id_field, found.row(0, named=True), typed.row(0, named=True), dict(ref.field_types)
     )

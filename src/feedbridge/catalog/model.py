@@ -9,6 +9,20 @@ import polars as pl
 
 from feedbridge.errors import FeedbridgeError
 
+# Items in memory, or a lazy query over them (a scan of a snapshot or of a reader's chunk files). The
+# catalog's stages take either and run their queries through `collect`.
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def collect(query: pl.LazyFrame) -> pl.DataFrame:
+    """Run a query over items on the streaming engine, so memory follows its batches, not the items."""
+    return query.collect(engine="streaming")
+
+
+def collect_all(queries: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Run several queries at once; a part they share (a join, a scan) runs only once."""
+    return pl.collect_all(queries, engine="streaming")
+
 
 class FeedFormat(StrEnum):
     CSV = "csv"  # any delimited text: comma, semicolon, tab, pipe
@@ -40,9 +54,13 @@ class ReadOptions:
 
 @dataclass
 class RawFeed:
-    """A feed as read: one row per item, every column text (`pl.String`) or a list of text."""
+    """A feed as read: one row per item, every column text (`pl.String`) or a list of text.
 
-    frame: pl.DataFrame
+    The frame is lazy: a scan of the chunk files a reader spilled to its work directory (XML, JSON), or
+    a frame in memory (CSV). It must be consumed while that directory exists.
+    """
+
+    frame: pl.LazyFrame
     format: FeedFormat
     # What was detected or used: delimiter, encoding, item element, zip member, … (shown to the merchant).
     details: dict[str, str] = field(default_factory=dict)

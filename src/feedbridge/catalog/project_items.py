@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from feedbridge.catalog import merge
 from feedbridge.catalog.identity import IdReport, deduplicate
-from feedbridge.catalog.model import FieldType
+from feedbridge.catalog.model import FieldType, Frame
 from feedbridge.catalog.models import Import, Snapshot
 from feedbridge.catalog.snapshot_rows import (
     comparable_previous,
@@ -62,7 +62,9 @@ def rebuild_project_snapshot(session: Session, settings: Settings, project_id: i
         )
         return None
     base = snapshot_ref(parts[0][1])
-    frame, id_field = read_snapshot(base).collect(), base.id_field
+    # The first import's items stream into the merged snapshot; merging later ones works in memory.
+    frame: Frame = read_snapshot(base)
+    id_field = base.id_field
     types, date_formats = dict(base.field_types), _date_formats(base)
     merges: dict[int, merge.MergeReport] = {}
     skipped: dict[int, str] = {}
@@ -70,7 +72,7 @@ def rebuild_project_snapshot(session: Session, settings: Settings, project_id: i
         ref = snapshot_ref(row)
         try:
             frame, report = merge.merge_imports(
-                frame,
+                frame.lazy().collect(),
                 id_field,
                 read_snapshot(ref).collect(),
                 key=id_field,
@@ -88,7 +90,7 @@ def rebuild_project_snapshot(session: Session, settings: Settings, project_id: i
     # A field that was text in one import and lists in another became lists (merge._align).
     types = {
         n: FieldType.LIST if isinstance(t, pl.List) else types.get(n, FieldType.TEXT)
-        for n, t in frame.schema.items()
+        for n, t in frame.collect_schema().items()
     }
     frame, id_report = deduplicate(frame, id_field)
     config = config_fingerprint(id_field, types, date_formats, [imp.id for imp, _ in parts])

@@ -31,10 +31,13 @@ from feedbridge.catalog.diff import (
 )
 from feedbridge.catalog.fields import TypeProblem, column_formats, type_problems
 from feedbridge.catalog.identity import IdReport
-from feedbridge.catalog.model import FieldType, is_empty
+from feedbridge.catalog.model import FieldType, Frame, collect
+from feedbridge.catalog.profile import Profile, profile_columns
 
 PARQUET_COMPRESSION = "zstd"
 PARQUET_COMPRESSION_LEVEL = 1  # fast; snapshots are written on every run
+# A streaming sink holds a row group until it is written: small groups keep that memory small.
+SNAPSHOT_ROW_GROUP_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -127,29 +130,25 @@ def new_snapshot_id(now: datetime | None = None) -> str:
 
 
 def snapshot_stats(
-    frame: pl.DataFrame,
+    frame: Frame,
     field_types: dict[str, FieldType],
     *,
     id_report: IdReport | None,
     formats: dict[str, str],
+    profile: Profile,
 ) -> SnapshotStats:
-    empties = (
-        frame.select([is_empty(n, t).sum().alias(n) for n, t in frame.schema.items()]).row(0, named=True)
-        if frame.width
-        else {}
-    )
     return SnapshotStats(
-        items=frame.height,
-        fields=tuple(frame.columns),
-        empties={name: int(count) for name, count in empties.items()},
+        items=profile.rows,
+        fields=tuple(frame.lazy().collect_schema().names()),
+        empties=dict(profile.empties),
         id_report=id_report,
-        type_problems=type_problems(frame, field_types, formats=formats),
+        type_problems=type_problems(frame, field_types, formats=formats, profile=profile),
     )
 
 
 def write_snapshot(
     directory: Path,
-    frame: pl.DataFrame,
+    frame: Frame,
     *,
     id_field: str,
     field_types: dict[str, FieldType],
@@ -158,19 +157,25 @@ def write_snapshot(
     date_formats: dict[str, str] | None = None,
     max_examples: int = MAX_EXAMPLES,
     extra: dict[str, Any] | None = None,
+    profile: Profile | None = None,
 ) -> SnapshotRef:
     """Store `frame` (one row per item, unique by `id_field`) as a new snapshot and describe it.
 
     With `previous` (the last good snapshot), the result carries the difference to it; when the content is
-    identical, nothing is written and the previous snapshot is returned with `unchanged=True`.
+    identical, nothing is written and the previous snapshot is returned with `unchanged=True`. A lazy
+    `frame` is read in a few streaming passes and written with a streaming sink, never held whole;
+    `profile` is its profile, when already known.
     """
-    formats = column_formats(frame, field_types, date_formats)
-    stats = snapshot_stats(frame, field_types, id_report=id_report, formats=formats)
-    has_ids = id_field in frame.columns and frame.schema[id_field] == pl.String
-    hashes = item_hashes(frame, id_field) if has_ids else frame.select(row_hash(frame.schema))
-    digest = content_hash(frame, hashes.get_column(HASH_COLUMN))
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    profile = profile or profile_columns(lazy)
+    formats = column_formats(lazy, field_types, date_formats, profile=profile)
+    stats = snapshot_stats(lazy, field_types, id_report=id_report, formats=formats, profile=profile)
+    has_ids = schema.get(id_field) == pl.String
+    hashes = item_hashes(lazy, id_field) if has_ids else collect(lazy.select(row_hash(schema)))
+    digest = content_hash(lazy, hashes.get_column(HASH_COLUMN))
     if previous is not None and previous.content_hash == digest and previous.path.exists():
-        same = SnapshotDiff(previous.id, 0, 0, 0, frame.height)
+        same = SnapshotDiff(previous.id, 0, 0, 0, profile.rows)
         return replace(previous, stats=stats, diff=same, unchanged=True)
     diff = None
     if previous is not None and has_ids:
@@ -191,7 +196,10 @@ def write_snapshot(
         diff=diff,
         extra=dict(extra or {}),
     )
-    _write_atomically(ref.path, lambda tmp: frame.write_parquet(tmp, **_PARQUET_OPTIONS))
+    _write_atomically(
+        ref.path,
+        lambda tmp: lazy.sink_parquet(tmp, row_group_size=SNAPSHOT_ROW_GROUP_ROWS, **_PARQUET_OPTIONS),
+    )
     if has_ids:
         _write_atomically(ref.hashes_path, lambda tmp: hashes.write_parquet(tmp, **_PARQUET_OPTIONS))
     _write_atomically(ref.metadata_path, lambda tmp: tmp.write_bytes(orjson.dumps(ref.to_dict())))

@@ -75,6 +75,7 @@ def catalog(db_url: str, tmp_path: Path) -> Iterator[Catalog]:
     settings = Settings(
         data_dir=tmp_path / "data",
         database_url=db_url,
+        feed_allow_private_urls=True,  # the tests' feed server listens on loopback
         download_read_timeout_seconds=0.3,
         download_max_attempts=1,
         snapshots_kept_per_import=2,

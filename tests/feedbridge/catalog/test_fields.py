@@ -115,6 +115,16 @@ def test_a_custom_date_format_without_a_year_is_refused() -> None:
         "product_id",
         "productId",
         "item_group_id",
+        "google_product_category",
+        "g:google_product_category",
+        "category",
+        "taxonomy",
+        "zip",
+        "postcode",
+        "phone",
+        "Article number",
+        "part_no",
+        "modelNr",
     ],
 )
 def test_numeric_identifiers_stay_text(name: str) -> None:
@@ -122,7 +132,7 @@ def test_numeric_identifiers_stay_text(name: str) -> None:
     assert infer(**{name: ["1001", "1002", "1003"]}) == {name: FieldType.TEXT}
 
 
-@pytest.mark.parametrize("name", ["price", "stock", "weight", "amount paid", "valid"])
+@pytest.mark.parametrize("name", ["price", "stock", "weight", "amount paid", "valid", "number of pieces"])
 def test_quantities_are_numbers(name: str) -> None:
     assert not is_identifier_name(name)
     assert infer(**{name: ["1", "2.5", "3"]}) == {name: FieldType.NUMBER}
@@ -144,6 +154,17 @@ def test_decimal_comma_and_currencies_read_as_numbers() -> None:
     view = typed_view(frame, types)
     assert view["preis"].to_list() == [19.99, 1234.5, 5.0, 0.99]
     assert view["price"].to_list() == [1234.5, 3.0, 0.5, 7.0]
+
+
+def test_a_few_rows_read_with_the_decimal_mark_found_over_the_whole_snapshot() -> None:
+    frame = pl.DataFrame({"preis": ["1.234,50", "19,99", "1.234", "5,00"]})
+    types = infer_field_types(frame)
+    formats = column_formats(frame, types)
+    one = frame.slice(2, 1)  # "1.234" alone reads as 1.234 with a decimal point
+
+    assert formats == {"preis": ","}
+    assert typed_view(one, types, formats=formats)["preis"].to_list() == [1234.0]
+    assert typed_view(frame.slice(0, 1), types, formats=formats)["preis"].to_list() == [1234.5]
 
 
 def test_a_long_digit_string_is_a_code_not_a_number() -> None:

@@ -65,6 +65,16 @@ def test_show_one_item_with_typed_values(shop: Catalog) -> None:
     assert item.typed["link"] == "https://shop.example/p/4"
 
 
+def test_one_item_reads_with_the_decimal_mark_of_its_snapshot(catalog: Catalog) -> None:
+    rows = ["id;preis"] + [f"A{i};{i},99" for i in range(20)] + ["THOUSAND;1.234"]
+    catalog.run(catalog.add("de", catalog.write("feed.csv", "\n".join(rows) + "\n")))
+    with catalog.sessions() as session:
+        item = get_item(session, catalog.company_id, catalog.project_id, "THOUSAND")
+        other = get_item(session, catalog.company_id, catalog.project_id, "A3")
+    assert item.values["preis"] == "1.234" and item.typed["preis"] == 1234.0
+    assert other.typed["preis"] == 3.99
+
+
 def test_list_filter_on_list_fields(catalog: Catalog) -> None:
     xml = (
         '<?xml version="1.0"?><rss xmlns:g="http://base.google.com/ns/1.0"><channel>'

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import ipaddress
 import logging
 import os
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from feedbridge.catalog import url_guard
 from feedbridge.catalog.download import MAX_BACKOFF_SECONDS, backoff, mask_url
 from feedbridge.catalog.model import FeedError
 from feedbridge.catalog.sources import (
@@ -52,6 +55,7 @@ def server() -> Iterator[FeedServer]:
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
+        feed_allow_private_urls=True,  # the feed server listens on loopback
         download_connect_timeout_seconds=2,
         download_read_timeout_seconds=0.3,
         download_backoff_seconds=1.0,
@@ -336,6 +340,68 @@ def test_credentials_are_sent_and_not_carried_to_another_host(into: Path, settin
         assert result.final_url == elsewhere
         assert shop.seen("/feed.xml")[-1].headers["authorization"].startswith("Basic ")
         assert "authorization" not in cdn.seen("/feed.xml")[0].headers
+
+
+# --- URL sources: the local network is off limits unless allowed --------------------------------------------
+
+
+def test_a_url_on_a_loopback_address_is_refused_by_default(
+    server: FeedServer, into: Path, tmp_path: Path
+) -> None:
+    url = server.route("/feed.xml", body=FEED)
+    error = failure(Source.from_url(url), into, Settings(data_dir=tmp_path / "data"))
+    assert "127.0.0.1 is a loopback address" in error.reason
+    assert "FEEDBRIDGE_FEED_ALLOW_PRIVATE_URLS=true" in str(error)
+    assert server.seen("/feed.xml") == []  # refused before any request was sent
+
+
+@pytest.mark.parametrize(
+    ("host", "kind"),
+    [
+        ("127.0.0.1", "a loopback address"),
+        ("::1", "a loopback address"),
+        ("::ffff:127.0.0.1", "a loopback address"),
+        ("10.1.2.3", "a private address"),
+        ("172.16.0.9", "a private address"),
+        ("192.168.1.1", "a private address"),
+        ("100.64.0.1", "a private address"),  # carrier-grade NAT
+        ("fd00::1", "a private address"),
+        ("169.254.169.254", "a link-local address"),  # cloud metadata endpoints
+        ("fe80::1", "a link-local address"),
+        ("224.0.0.1", "a multicast address"),
+        ("0.0.0.0", "a reserved address"),
+        ("240.0.0.1", "a reserved address"),
+        ("93.184.216.34", None),
+        ("2606:4700:4700::1111", None),
+    ],
+)
+def test_which_addresses_feed_urls_may_not_reach(host: str, kind: str | None) -> None:
+    assert url_guard.refused_kind(ipaddress.ip_address(host)) == kind
+
+
+def test_each_redirect_is_checked_too(
+    server: FeedServer, into: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public host that redirects into the local network: the first request goes out, the second not."""
+    internal = server.route("/admin/feed.xml", body=FEED)
+    port = int(server.base_url.rsplit(":", 1)[1])
+    server.route("/feed.xml", redirect_to=internal, status=302)
+    real = url_guard.getaddrinfo
+
+    def dns(host: str, *args: Any, **kwargs: Any) -> Any:  # to the guard, localhost is a public host
+        return real("93.184.216.34" if host == "localhost" else host, *args, **kwargs)
+
+    monkeypatch.setattr(url_guard, "getaddrinfo", dns)
+    error = failure(
+        Source.from_url(f"http://localhost:{port}/feed.xml"), into, Settings(data_dir=tmp_path / "d")
+    )
+    assert "127.0.0.1 is a loopback address" in error.reason and error.source == internal
+    assert len(server.seen("/feed.xml")) == 1 and server.seen("/admin/feed.xml") == []
+
+
+def test_a_host_name_is_named_with_its_address(into: Path, tmp_path: Path) -> None:
+    error = failure(Source.from_url("http://localhost:9/feed.xml"), into, Settings(data_dir=tmp_path / "d"))
+    assert re.search(r"host localhost \((127\.0\.0\.1|::1)\) is a loopback address", error.reason)
 
 
 # --- URL sources: failures ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Reading feeds: detect compression, encoding and format, then read every item as text.
 
-`read_feed` is the one entry point. It returns a `RawFeed` whose frame has one row per item and
-only `String` or `List(String)` columns; typing values is the next stage's job. Anything that
-cannot be read as a feed raises `FeedError` (what, where, how to fix it) and nothing else.
+`read_feed` is the one entry point. It returns a `RawFeed` whose lazy frame has one row per item and
+only `String` or `List(String)` columns; typing values is the next stage's job. Readers that build
+items value by value (XML, JSON) spill them to chunk files in a work directory the caller owns.
+Anything that cannot be read as a feed raises `FeedError` (what, where, how to fix it) and nothing else.
 """
 
 from __future__ import annotations
@@ -29,17 +30,19 @@ def read_feed(
     path: Path,
     options: ReadOptions,
     *,
+    work: Path,
     source_name: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> RawFeed:
     """Read the feed at `path` (any format, compression and encoding `options` leave open).
 
-    `source_name` is how errors name the file (default: its name). `progress` is called with the
-    number of bytes of the file on disk consumed so far (so its total is the file size), a few times
+    `work` is an existing directory for the chunk files; the frame reads them, so the directory must
+    outlive it. `source_name` is how errors name the file (default: its name). `progress` is called with
+    the number of bytes of the file on disk consumed so far (so its total is the file size), a few times
     per megabyte at most, and a last time when reading is done.
     """
     try:
-        return _read(path, options, source_name, progress)
+        return _read(path, options, work, source_name, progress)
     except FeedError:
         raise
     except MemoryError as error:
@@ -53,7 +56,11 @@ def read_feed(
 
 
 def _read(
-    path: Path, options: ReadOptions, source_name: str | None, progress: Callable[[int], None] | None
+    path: Path,
+    options: ReadOptions,
+    work: Path,
+    source_name: str | None,
+    progress: Callable[[int], None] | None,
 ) -> RawFeed:
     opened = open_feed(path, source=source_name, zip_member=options.zip_member)
     head = opened.head(HEAD_BYTES)
@@ -70,11 +77,11 @@ def _read(
     detection.reject_html(text, source=opened.source)
     feed_format = options.format or detection.detect_format(text, opened.member or path.name)
     if feed_format is FeedFormat.XML:
-        feed = read_xml(opened, options, encoding if was_set else None, progress)
+        feed = read_xml(opened, options, encoding if was_set else None, work, progress)
     elif feed_format is FeedFormat.JSON:
-        feed = read_json(opened, encoding, options.json_path, progress)
+        feed = read_json(opened, encoding, options.json_path, work, progress)
     elif feed_format is FeedFormat.NDJSON:
-        feed = read_ndjson(opened, encoding, progress)
+        feed = read_ndjson(opened, encoding, work, progress)
     else:
         feed = read_delimited(
             opened, head, encoding, delimiter=options.delimiter, encoding_was_set=was_set, progress=progress
@@ -92,7 +99,7 @@ def _empty(opened: Opened, options: ReadOptions, progress: Callable[[int], None]
     if progress is not None:
         progress(opened.size)
     return RawFeed(
-        frame=pl.DataFrame(),
+        frame=pl.LazyFrame(),
         format=options.format or FeedFormat.CSV,
         details=dict(opened.details),
         warnings=["the file is empty: it holds no items"],

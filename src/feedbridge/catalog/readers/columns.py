@@ -1,31 +1,36 @@
-"""Collect item values column by column in plain Python lists and turn them into Polars in chunks.
+"""Collect item values column by column in plain Python lists and spill them to Parquet chunk files.
 
 XML and JSON readers call `set` for each value of the current row; a key set twice in one row
-becomes a list for that row and makes the whole column a `List(String)` column. Every
-`CHUNK_ROWS` rows the lists become a DataFrame chunk, so Python objects never pile up.
+becomes a list for that row and makes the column a `List(String)` column. Every `CHUNK_ROWS` rows
+the lists become a Parquet file in the work directory, so neither Python objects nor Polars frames
+pile up: memory is bounded by one chunk, whatever the size of the feed. `scan_chunks` reads the
+files back as one lazy frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from pathlib import Path
+from typing import Final
 
 import polars as pl
 
-from feedbridge.catalog.readers.names import dedupe
-
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
+# Fast to write and read back; the chunks live only as long as one import.
+CHUNK_COMPRESSION: Final = "lz4"
 
 Value = str | list[str] | None
 
 
 class Columns:
-    def __init__(self) -> None:
+    def __init__(self, directory: Path, prefix: str) -> None:
+        """Chunks go to `directory` as `<prefix>-<number>.parquet`; files sort in row order."""
         self.row = 0  # index of the current row within the chunk
-        self.rows_done = 0  # rows in earlier chunks
         self.data: dict[str, list[Value]] = {}  # read-only outside; readers append in place
+        self.files: list[Path] = []  # the chunks written so far, in row order
+        self._directory, self._prefix = directory, prefix
         self._lists: set[str] = set()  # keys that are lists in at least one row
         self._order: list[str] = []  # keys in order of first appearance
-        self._chunks: list[pl.DataFrame] = []
 
     def set(self, key: str, value: str) -> None:
         """Set a key of the current row; setting it again in the same row makes a list."""
@@ -68,9 +73,10 @@ class Columns:
     def end_row(self) -> None:
         self.row += 1
         if self.row >= CHUNK_ROWS:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the rows collected since the last chunk (if any) as a chunk file."""
         if not self.row:
             return
         series = []
@@ -82,52 +88,54 @@ class Columns:
                 series.append(_list_series(key, column))
             else:
                 series.append(pl.Series(key, column, dtype=pl.String))
-        self._chunks.append(pl.DataFrame(series, height=self.row))
-        self.rows_done += self.row
+        path = self._directory / f"{self._prefix}-{len(self.files):06d}.parquet"
+        # No series yet (items without any value so far): the chunk still has their rows.
+        pl.DataFrame(series or None, height=self.row).write_parquet(path, compression=CHUNK_COMPRESSION)
+        self.files.append(path)
         self.row = 0
         self.data = {key: [] for key in self._order}
 
-    def keys(self) -> list[str]:
-        return list(self._order)
-
-    @property
-    def total_rows(self) -> int:
-        return self.rows_done + self.row
-
-    def frame(self, rename: Callable[[str], str] = str) -> pl.DataFrame:
-        """All rows as one frame: String or List(String) columns in order of first appearance."""
-        self._flush()
-        order = self._order
-        lists = self._lists
-        chunks = []
-        for chunk in self._chunks:
-            chunks.append(chunk.select([_conform(chunk, key, key in lists) for key in order]))
-        if not chunks:
-            return pl.DataFrame(schema={name: pl.String for name in dedupe(rename(k) for k in order)})
-        frame = pl.concat(chunks, how="vertical") if len(chunks) > 1 else chunks[0]
-        return frame.rename(dict(zip(order, dedupe(rename(k) for k in order), strict=True)))
+    def scan(self) -> pl.LazyFrame:
+        """Every row so far, from the chunk files."""
+        self.flush()
+        return scan_chunks(self.files)
 
 
-def stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """Frames read from consecutive parts of one feed as one: keys in order of first appearance, a key
-    that is a list in any part a list in all, keys a part lacks null there."""
+def scan_chunks(files: list[Path]) -> pl.LazyFrame:
+    """Chunk files of one feed, in order, as one lazy frame: keys in order of first appearance, a key that
+    is a list in any chunk a list in all, keys a chunk lacks null there. Runs of chunks with the same
+    columns are scanned together (one multi-file scan streams best)."""
+    schemas = [pl.read_parquet_schema(path) for path in files]
     order: dict[str, None] = {}
     lists: set[str] = set()
-    for frame in frames:
-        order |= dict.fromkeys(frame.columns)
-        lists |= {name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)}
-    chunks = [frame.select([_conform(frame, key, key in lists) for key in order]) for frame in frames]
-    return pl.concat(chunks, how="vertical") if len(chunks) > 1 else chunks[0]
+    for schema in schemas:
+        order |= dict.fromkeys(schema)
+        lists |= {name for name, dtype in schema.items() if isinstance(dtype, pl.List)}
+    runs = itertools.groupby(zip(files, schemas, strict=True), key=lambda pair: list(pair[1].items()))
+    scans = [
+        _conform(pl.scan_parquet([path for path, _ in run]), dict(columns), list(order), lists)
+        for columns, run in runs
+    ]
+    if not scans:
+        return pl.LazyFrame()
+    return pl.concat(scans, how="vertical") if len(scans) > 1 else scans[0]
 
 
-def _conform(chunk: pl.DataFrame, key: str, is_list: bool) -> pl.Expr:
-    """The column `key` of a chunk with the dtype it has in the whole frame."""
-    dtype = pl.List(pl.String) if is_list else pl.String
-    if key not in chunk.columns:
-        return pl.lit(None, dtype=dtype).alias(key)
-    if is_list and chunk.schema[key] == pl.String:
-        return pl.when(pl.col(key).is_not_null()).then(pl.concat_list(pl.col(key))).alias(key)
-    return pl.col(key)
+def _conform(
+    scan: pl.LazyFrame, schema: dict[str, pl.DataType], order: list[str], lists: set[str]
+) -> pl.LazyFrame:
+    """Chunks with the columns, in the order and with the dtypes, they have in the whole feed."""
+    # Added by with_columns, so that they get the chunk's height even when it has no column at all.
+    missing = [
+        pl.lit(None, dtype=pl.List(pl.String) if key in lists else pl.String).alias(key)
+        for key in order
+        if key not in schema
+    ]
+    single = [key for key in lists if schema.get(key) == pl.String]  # a list elsewhere: a list of one here
+    as_lists = [
+        pl.when(pl.col(key).is_not_null()).then(pl.concat_list(pl.col(key))).alias(key) for key in single
+    ]
+    return scan.with_columns(missing + as_lists).select(order) if order else scan  # no column: only rows
 
 
 _JOIN = "\x1f"  # cannot occur in XML text; JSON values holding it take the slow way

@@ -63,7 +63,7 @@ def read_delimited(
     if progress is not None:
         progress(opened.size)
     frame.columns = names
-    return RawFeed(frame=frame, format=FeedFormat.CSV, details=details, warnings=warnings)
+    return RawFeed(frame=frame.lazy(), format=FeedFormat.CSV, details=details, warnings=warnings)
 
 
 HEAD_BYTES = 1024**2

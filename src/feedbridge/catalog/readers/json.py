@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json as stdjson
+from pathlib import Path
 from typing import Any
 
 from feedbridge.catalog.model import FeedError, FeedFormat, RawFeed
@@ -19,7 +20,9 @@ from feedbridge.catalog.readers.bytes_in import Opened, Progress
 from feedbridge.catalog.readers.columns import Columns
 
 
-def read_json(opened: Opened, encoding: str, json_path: str | None, progress: Progress | None) -> RawFeed:
+def read_json(
+    opened: Opened, encoding: str, json_path: str | None, work: Path, progress: Progress | None
+) -> RawFeed:
     source = opened.source
     with opened.stream(progress) as stream:
         data = stream.read()
@@ -38,7 +41,7 @@ def read_json(opened: Opened, encoding: str, json_path: str | None, progress: Pr
                 hint="a JSON feed is an array of item objects, or an object holding one: set the path to it",
             )
         path, items = found
-    columns = Columns()
+    columns = Columns(work, "json")
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise FeedError(
@@ -50,12 +53,12 @@ def read_json(opened: Opened, encoding: str, json_path: str | None, progress: Pr
         _flatten(item, "", columns)
         columns.end_row()
     details = {"json_path": path or "(top level)", "encoding": encoding}
-    return RawFeed(frame=columns.frame(), format=FeedFormat.JSON, details=details)
+    return RawFeed(frame=columns.scan(), format=FeedFormat.JSON, details=details)
 
 
-def read_ndjson(opened: Opened, encoding: str, progress: Progress | None) -> RawFeed:
+def read_ndjson(opened: Opened, encoding: str, work: Path, progress: Progress | None) -> RawFeed:
     source = opened.source
-    columns = Columns()
+    columns = Columns(work, "ndjson")
     number = 0
     with opened.stream(progress) as stream:
         lines = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline=None)  # type: ignore[arg-type]
@@ -94,7 +97,7 @@ def read_ndjson(opened: Opened, encoding: str, progress: Progress | None) -> Raw
                 line=line_number + 1,
                 hint="JSON feeds must be UTF-8: export the feed as UTF-8",
             ) from error
-    return RawFeed(frame=columns.frame(), format=FeedFormat.NDJSON, details={"encoding": encoding})
+    return RawFeed(frame=columns.scan(), format=FeedFormat.NDJSON, details={"encoding": encoding})
 
 
 def _flatten(value: dict[str, Any], prefix: str, columns: Columns, in_list: bool = False) -> None:

@@ -87,15 +87,13 @@ def _by_name(columns: list[str]) -> dict[str, str]:
     return found
 
 
-def is_shopify_export(frame: pl.DataFrame) -> bool:
+def is_shopify_export(schema: pl.Schema) -> bool:
     """True for a Shopify product export: Handle, Title, Option1 Value, Image Src and a variant column."""
-    names = _by_name(frame.columns)
+    names = _by_name(schema.names())
     return (
         all(name in names for name in _REQUIRED)
         and any(name in names for name in ("variant sku", "variant price"))
-        and all(
-            frame.schema[names[name]] == pl.String for name in (*_REQUIRED, *_VARIANT_DATA) if name in names
-        )
+        and all(schema[names[name]] == pl.String for name in (*_REQUIRED, *_VARIANT_DATA) if name in names)
     )
 
 
@@ -110,9 +108,11 @@ def _is_product_column(name: str) -> bool:
 
 def normalise_shopify(feed: RawFeed) -> RawFeed:
     """`feed` with one row per variant and `id`/`item_group_id` columns if it is a Shopify export;
-    any other feed is returned unchanged."""
-    frame = feed.frame
-    if not frame.height or not is_shopify_export(frame):
+    any other feed is returned unchanged. Such exports are CSV files read into memory: the reshaping is eager."""
+    if not is_shopify_export(feed.frame.collect_schema()):
+        return feed
+    frame = feed.frame.collect()
+    if not frame.height:
         return feed
     names = _by_name(frame.columns)
     handle = names["handle"]
@@ -180,7 +180,7 @@ def normalise_shopify(feed: RawFeed) -> RawFeed:
             "'id' is made from 'Handle' and the option values, and changes if those change — give every "
             "variant its own SKU for stable IDs"
         )
-    return RawFeed(frame=out, format=feed.format, details=details, warnings=warnings)
+    return RawFeed(frame=out.lazy(), format=feed.format, details=details, warnings=warnings)
 
 
 def _ids(variants: pl.DataFrame, names: dict[str, str]) -> tuple[pl.Expr, int]:

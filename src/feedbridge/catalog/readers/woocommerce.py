@@ -34,13 +34,11 @@ def _filled(column: str) -> pl.Expr:
 def normalise_woocommerce(feed: RawFeed) -> RawFeed:
     """`feed` with an `item_group_id` column if it is a WooCommerce native export with variations;
     any other feed is returned unchanged."""
-    frame = feed.frame
-    if (
-        not frame.height
-        or "item_group_id" in frame.columns
-        or not all(frame.schema.get(c) == pl.String for c in _COLUMNS)
-        or not frame.select(_filled("Parent").any()).item()
-    ):
+    schema = feed.frame.collect_schema()
+    if "item_group_id" in schema or not all(schema.get(c) == pl.String for c in _COLUMNS):
+        return feed
+    frame = feed.frame.collect()  # such exports are CSV files read into memory: the grouping is eager
+    if not frame.height or not frame.select(_filled("Parent").any()).item():
         return feed
     parent = pl.col("Parent").str.strip_chars()
     by_sku = (
@@ -69,4 +67,4 @@ def normalise_woocommerce(feed: RawFeed) -> RawFeed:
         "layout": WOOCOMMERCE_LAYOUT,
         "layout rows": f"{variations} variations grouped under {groups} parent products by 'Parent'",
     }
-    return RawFeed(frame=grouped, format=feed.format, details=details, warnings=list(feed.warnings))
+    return RawFeed(frame=grouped.lazy(), format=feed.format, details=details, warnings=list(feed.warnings))

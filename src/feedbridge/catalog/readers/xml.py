@@ -1,9 +1,10 @@
 """XML feeds: Google Shopping RSS 2.0 and Atom, or any XML with a repeating item element.
 
 Parsed as a stream with a hardened lxml parser (no entities, no DTD, no network, no huge text
-nodes); items are turned into column values (xml_items) and freed batch by batch, so the parser's
-memory is bounded by the size of a few thousand items, not the file. A large plain file is read in
-parts by one process per core (xml_split). A document type declaration is rejected outright: feeds
+nodes); items are turned into column values (xml_items) and freed batch by batch, and the values are
+spilled to chunk files in the work directory every 50,000 items (columns), so memory is bounded by the
+size of a chunk, not the file; the feed comes back as a lazy scan of the chunks. A large plain file is
+read in parts by one process per core (xml_split). A document type declaration is rejected outright: feeds
 never need one, and it is how entity-expansion and external-entity attacks arrive.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from pathlib import Path
 
 from lxml import etree
 
@@ -19,7 +21,7 @@ from feedbridge.catalog.model import FeedError, FeedFormat, RawFeed, ReadOptions
 from feedbridge.catalog.readers import encoding as enc
 from feedbridge.catalog.readers import xml_split
 from feedbridge.catalog.readers.bytes_in import Opened, Progress
-from feedbridge.catalog.readers.columns import stack
+from feedbridge.catalog.readers.columns import Columns, scan_chunks
 from feedbridge.catalog.readers.names import dedupe
 from feedbridge.catalog.readers.xml_items import ItemParser, Part
 from feedbridge.catalog.readers.xml_names import display_names, split
@@ -40,7 +42,7 @@ _GOOGLE = {"http://base.google.com/ns/1.0": "g"}
 
 
 def read_xml(
-    opened: Opened, options: ReadOptions, encoding: str | None, progress: Progress | None
+    opened: Opened, options: ReadOptions, encoding: str | None, work: Path, progress: Progress | None
 ) -> RawFeed:
     source = opened.source
     encoding = _LIBXML_ENCODINGS.get(encoding or "", encoding)
@@ -48,8 +50,8 @@ def read_xml(
     root_tag = _check_prolog(head, encoding, source)
     item = (options.item_element or "").split("/")[-1].split(":")[-1].strip()
     item = item or _ROOT_ITEMS.get(root_tag) or detect_item_element(head, encoding)
-    parts = _read_in_parts(opened, head, item, encoding, progress) or [
-        _read_whole(opened, item, encoding, progress)
+    parts = _read_in_parts(opened, head, item, encoding, work, progress) or [
+        _read_whole(opened, item, encoding, work, progress)
     ]
     details = {"item_element": item}
     if parts[0].encoding:
@@ -58,22 +60,24 @@ def read_xml(
     warnings = (
         [] if count else [f"no <{item}> elements were found: set the item element if it has another name"]
     )
-    frame = stack([part.raw_frame() for part in parts])
-    keys = frame.columns
+    frame = scan_chunks([file for part in parts for file in part.files])
+    keys = frame.collect_schema().names()
     names = display_names(keys, parts[0].item_tag or item, _prefixes(parts) | _GOOGLE)
     frame = frame.rename(dict(zip(keys, dedupe(names[k] for k in keys), strict=True)))
     return RawFeed(frame=frame, format=FeedFormat.XML, details=details, warnings=warnings)
 
 
-def _read_whole(opened: Opened, item: str, encoding: str | None, progress: Progress | None) -> Part:
-    parser = ItemParser(item, encoding, opened.source)
+def _read_whole(
+    opened: Opened, item: str, encoding: str | None, work: Path, progress: Progress | None
+) -> Part:
+    parser = ItemParser(item, encoding, opened.source, Columns(work, "whole"))
     with opened.stream(progress) as stream:
         parser.feed_all(iter(lambda: stream.read(xml_split.CHUNK), b""))
     return parser.close()
 
 
 def _read_in_parts(
-    opened: Opened, head: bytes, item: str, encoding: str | None, progress: Progress | None
+    opened: Opened, head: bytes, item: str, encoding: str | None, work: Path, progress: Progress | None
 ) -> list[Part] | None:
     """A large plain file is read by one process per core (see xml_split); None: read it whole."""
     if not opened.plain:
@@ -81,7 +85,7 @@ def _read_in_parts(
     layout = xml_split.plan(opened.path, head, item, encoding, opened.size)
     if layout is None:
         return None
-    return xml_split.read_parts(opened.path, layout, item, encoding, opened.source, progress)
+    return xml_split.read_parts(opened.path, layout, item, encoding, opened.source, work, progress)
 
 
 def _prefixes(parts: list[Part]) -> dict[str, str]:

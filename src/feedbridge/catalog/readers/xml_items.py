@@ -2,7 +2,7 @@
 
 Bytes are fed to a hardened lxml pull parser that reports only the end of item elements; each item's
 children are read in one tight loop into `Columns` and the item is then cleared and dropped, so memory
-is bounded by the size of one item (plus the columns, which become Polars chunks every 50,000 items).
+is bounded by the size of one item (plus the columns, which go to a chunk file every 50,000 items).
 
 This is the one stage that touches every item in Python: lxml hands out elements one by one and there
 is no vectorised way to read them. The loop is kept to the minimum per child element: its tag (mapped to
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import polars as pl
 from lxml import etree
 
 from feedbridge.catalog.model import FeedError
@@ -29,24 +29,20 @@ SENTINEL = "feedbridge-split"  # fed after a part that ends at an item boundary 
 
 @dataclass
 class Part:
-    """What one parser read: its items as columns (raw keys), and what the document said about itself."""
+    """What one parser read: its items' chunk files (raw keys), and what the document said about itself."""
 
-    columns: Columns
+    files: list[Path] = field(default_factory=list)
     count: int = 0
     item_tag: str | None = None  # Clark notation, e.g. {http://www.w3.org/2005/Atom}entry
     prefixes: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     ancestors: tuple[str, ...] = ()  # tags from the first item's parent up to the root
-    frame: pl.DataFrame | None = None  # the columns as a frame, when read by a worker process
-
-    def raw_frame(self) -> pl.DataFrame:
-        """The items with raw keys as column names."""
-        return self.frame if self.frame is not None else self.columns.frame()
 
 
 class ItemParser:
-    def __init__(self, item: str, encoding: str | None, source: str) -> None:
-        self.part = Part(Columns())
+    def __init__(self, item: str, encoding: str | None, source: str, columns: Columns) -> None:
+        self.part = Part()
+        self._columns = columns
         self._source = source
         self._parser = etree.XMLPullParser(events=("end",), tag=f"{{*}}{item}", encoding=encoding, **ITEMS)
         self._keys: dict[str, dict[str, str]] = {"": {}}
@@ -67,6 +63,7 @@ class ItemParser:
         except etree.XMLSyntaxError as error:
             raise syntax_error(error, self._source, self.part.count + 1) from error
         self._take(list(self._parser.read_events()))
+        self._spill()
         return self.part
 
     def close_at_boundary(self) -> bool:
@@ -76,11 +73,17 @@ class ItemParser:
         two items (and not, say, inside a CDATA section or a comment that happens to hold `<item`).
         """
         self.feed_all([f"<{SENTINEL}/>\n".encode()])
+        self._spill()
         parent = self._parent
         return parent is not None and len(parent) > 0 and etree.QName(parent[-1]).localname == SENTINEL
 
+    def _spill(self) -> None:
+        """The last rows to a chunk file; the part lists every chunk."""
+        self._columns.flush()
+        self.part.files = list(self._columns.files)
+
     def _take(self, events: list[tuple[str, Any]]) -> None:
-        part, columns, source = self.part, self.part.columns, self._source
+        part, columns, source = self.part, self._columns, self._source
         keys = self._keys[""]
         for _, element in events:
             if not part.count:

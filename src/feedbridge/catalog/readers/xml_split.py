@@ -8,7 +8,9 @@ XML declaration, the root, the namespaces) followed by its bytes. A cut is trust
 right: a sentinel element fed after a part's bytes must land next to the items (not inside a CDATA
 section or comment that merely contains `<item`), and every part must see items under the same
 ancestors. Otherwise the file is read again in one piece, so splitting never changes the result.
-Errors in a part are reported with the line and item numbers of the whole file.
+Errors in a part are reported with the line and item numbers of the whole file. Every part spills its
+items to chunk files (see columns) in a folder of the run's work directory, named part by part in file
+order; an attempt that fails removes its folder.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import polars as pl
 from lxml import etree
 
 from feedbridge.catalog.model import FeedError
@@ -36,7 +38,7 @@ from feedbridge.catalog.readers.xml_safety import ITEMS
 MIN_PART_BYTES = 64 * 1024**2
 MAX_PARTS = 4
 CHUNK = 4 * 1024**2
-# This process's part is a little larger: the workers also start Python and hand their columns over.
+# This process's part is a little larger: the workers also have to start Python.
 FIRST_BONUS = 0.04
 _WINDOW = 16 * 1024**2  # how far after a share of the size an item start is looked for
 _ASCII_SUPERSETS = (None, "utf-8", "ascii", "us-ascii", "iso-8859-1", "latin-1", "windows-1252")
@@ -96,41 +98,62 @@ def read_parts(
     item: str,
     encoding: str | None,
     source: str,
+    work: Path,
     progress: Callable[[int], None] | None,
 ) -> list[Part] | None:
-    """Every part's items in file order; None when a cut proves wrong (read the file in one piece)."""
+    """Every part's items in file order, spilled to chunk files under `work`; None when a cut proves
+    wrong (read the file in one piece), with this attempt's chunk files removed."""
     bounds = [0, *layout.cuts, layout.size]
-    with tempfile.TemporaryDirectory(prefix="feedbridge-xml-") as tmp:
-        workers = [
-            _Worker(
-                path,
-                layout.prolog,
-                bounds[k],
-                bounds[k + 1],
-                k + 1 == len(bounds) - 1,
-                item,
-                encoding,
-                source,
-                Path(tmp),
-            )
-            for k in range(1, len(bounds) - 1)
-        ]
-        try:
-            first = ItemParser(item, encoding, source)
-            first.feed_all(chunks(path, 0, bounds[1], lambda done: _report(progress, done, workers)))
-            if not first.close_at_boundary() or first.part.ancestors != layout.ancestors:
-                return None
-            parts = [first.part]
-            for worker in workers:
-                part = worker.result(path, parts, lines_in_prolog=layout.prolog.count(b"\n"))
-                if part is None or (part.count and part.ancestors != layout.ancestors):
-                    return None
-                parts.append(part)
-        finally:
-            for worker in workers:
-                worker.stop()
-    if progress is not None:
+    directory = Path(tempfile.mkdtemp(prefix="parts-", dir=work))
+    parts = None
+    workers = [
+        _Worker(
+            path,
+            layout.prolog,
+            bounds[k],
+            bounds[k + 1],
+            k + 1 == len(bounds) - 1,
+            item,
+            encoding,
+            source,
+            directory,
+            k,
+        )
+        for k in range(1, len(bounds) - 1)
+    ]
+    try:
+        parts = _collect(path, layout, item, encoding, source, directory, workers, progress)
+    finally:
+        for worker in workers:
+            worker.stop()
+        if parts is None:
+            shutil.rmtree(directory, ignore_errors=True)
+    if parts is not None and progress is not None:
         progress(layout.size)
+    return parts
+
+
+def _collect(
+    path: Path,
+    layout: Plan,
+    item: str,
+    encoding: str | None,
+    source: str,
+    directory: Path,
+    workers: list[_Worker],
+    progress: Callable[[int], None] | None,
+) -> list[Part] | None:
+    """This process reads the first part while the workers read theirs; then their answers, in order."""
+    first = ItemParser(item, encoding, source, Columns(directory, "part-0"))
+    first.feed_all(chunks(path, 0, layout.cuts[0], lambda done: _report(progress, done, workers)))
+    if not first.close_at_boundary() or first.part.ancestors != layout.ancestors:
+        return None
+    parts = [first.part]
+    for worker in workers:
+        part = worker.result(path, parts, lines_in_prolog=layout.prolog.count(b"\n"))
+        if part is None or (part.count and part.ancestors != layout.ancestors):
+            return None
+        parts.append(part)
     return parts
 
 
@@ -156,7 +179,7 @@ def chunks(
 
 
 class _Worker:
-    """A process reading bytes [start, end) after the prolog; its columns come back as an Arrow file."""
+    """A process reading bytes [start, end) after the prolog; its chunk files are named in its answer."""
 
     def __init__(
         self,
@@ -168,11 +191,13 @@ class _Worker:
         item: str,
         encoding: str | None,
         source: str,
-        tmp: Path,
+        directory: Path,
+        number: int,
     ) -> None:
-        self.start, self.done, self.out = start, 0, tmp / f"part-{start}.arrow"
+        self.start, self.done = start, 0
         job = {"path": str(path), "prolog": prolog.hex(), "start": start, "end": end, "last": last}
-        job |= {"item": item, "encoding": encoding, "source": source, "out": str(self.out)}
+        job |= {"item": item, "encoding": encoding, "source": source}
+        job |= {"directory": str(directory), "prefix": f"part-{number}"}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "feedbridge.catalog.readers.xml_worker"],
             stdin=subprocess.PIPE,
@@ -204,10 +229,14 @@ class _Worker:
             error = FeedError(**answer["error"])  # message, source, line, item, hint
             lines = sum(chunk.count(b"\n") for chunk in chunks(path, 0, self.start)) - lines_in_prolog
             raise error_at(error, lines=lines, items=sum(part.count for part in before))
-        part = Part(Columns(), int(answer["count"]), frame=pl.read_ipc(self.out))
-        part.item_tag, part.encoding = answer["item_tag"], answer["encoding"]
-        part.prefixes, part.ancestors = answer["prefixes"], tuple(answer["ancestors"])
-        return part
+        return Part(
+            files=[Path(name) for name in answer["files"]],
+            count=int(answer["count"]),
+            item_tag=answer["item_tag"],
+            prefixes=answer["prefixes"],
+            encoding=answer["encoding"],
+            ancestors=tuple(answer["ancestors"]),
+        )
 
     def stop(self) -> None:
         if self._process.poll() is None:

@@ -80,11 +80,8 @@ def test_an_excel_workbook_is_recognised(feeds):
 
 
 def test_progress_reports_bytes_of_the_file_on_disk(feeds):
-    from feedbridge.catalog.model import ReadOptions
-    from feedbridge.catalog.readers import read_feed
-
     path = feeds.write("feed.csv.gz", gzip.compress(CSV * 50_000))
     seen: list[int] = []
-    read_feed(path, ReadOptions(), progress=seen.append)
+    feeds.read_path(path, progress=seen.append)
     assert seen and seen[-1] == path.stat().st_size
     assert seen == sorted(seen)

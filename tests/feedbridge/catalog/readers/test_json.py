@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from feedbridge.catalog.model import FeedFormat
+from feedbridge.catalog.readers import columns
 
 ITEMS = """[
  {"id": "1", "title": "Mug", "price": 9.9, "stock": 3, "active": true, "gtin": null,
@@ -67,3 +68,11 @@ def test_items_must_be_objects(feeds):
     error = feeds.error("feed.json", '[{"id": "1"}, "two"]')
     assert error.item == 2 and "a string" in error.reason
     assert "no array of items" in feeds.error("feed.json", '{"a": 1}').reason
+
+
+def test_ndjson_read_in_chunks_is_read_whole(feeds, monkeypatch):
+    lines = '{"id": "1", "a": {"b": "x"}}\n{"id": "2", "c": ["y"]}\n{"id": "3", "c": []}\n'
+    whole = feeds.read("whole.ndjson", lines).frame
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 1)  # one chunk file per item
+    assert feeds.read("chunked.ndjson", lines).frame.equals(whole)
+    assert whole["c"].to_list() == [None, ["y"], []]

@@ -48,4 +48,4 @@ def test_empty_file_gives_no_items_and_says_so(feeds):
 
 def test_missing_file(tmp_path):
     with pytest.raises(FeedError, match="does not exist"):
-        read_feed(tmp_path / "nope.csv", ReadOptions())
+        read_feed(tmp_path / "nope.csv", ReadOptions(), work=tmp_path)

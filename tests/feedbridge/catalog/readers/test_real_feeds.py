@@ -8,8 +8,7 @@ import polars as pl
 import pytest
 
 from feedbridge.catalog.identity import deduplicate, propose_id_field
-from feedbridge.catalog.model import FeedFormat, ReadOptions
-from feedbridge.catalog.readers import read_feed
+from feedbridge.catalog.model import FeedFormat
 
 FEEDS = Path(__file__).resolve().parents[4] / ".." / "shared" / "data" / "feeds"
 
@@ -47,8 +46,8 @@ def test_every_real_feed_is_listed():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_real_feed_reads(name):
-    feed = read_feed(FEEDS / name, ReadOptions())
+def test_real_feed_reads(name, feeds):
+    feed = feeds.read_path(FEEDS / name)
     assert feed.frame.height == EXPECTED[name]
     if name.startswith("shopify"):  # every real export has variants without a unique SKU
         assert len(feed.warnings) == 1 and "no unique 'Variant SKU'" in feed.warnings[0]
@@ -62,17 +61,15 @@ def test_real_feed_reads(name):
         assert feed.frame["id"].n_unique() >= feed.frame.height - 1  # importpc repeats one id
 
 
-def test_real_feed_details():
-    opispot = read_feed(FEEDS / "google-merchant-xml/opispot_google_feed.xml", ReadOptions())
+def test_real_feed_details(feeds):
+    opispot = feeds.read_path(FEEDS / "google-merchant-xml/opispot_google_feed.xml")
     assert opispot.frame.schema["additional_image_link"] == pl.List(pl.String)
     assert opispot.frame["item_group_id"].null_count() == 0
-    sparkling = read_feed(
-        FEEDS / "google-merchant-xml/sparklingresindelights_uk_google_feed.xml", ReadOptions()
-    )
+    sparkling = feeds.read_path(FEEDS / "google-merchant-xml/sparklingresindelights_uk_google_feed.xml")
     assert "shipping.country" in sparkling.frame.columns
-    groundies = read_feed(FEEDS / "google-merchant-xml/groundies_us_merchant_feed.xml", ReadOptions())
+    groundies = feeds.read_path(FEEDS / "google-merchant-xml/groundies_us_merchant_feed.xml")
     assert "title" in groundies.frame.columns and "size" in groundies.frame.columns
-    rosarose = read_feed(FEEDS / "shopify-csv/rosarose_jewelry_products_export_1.csv", ReadOptions())
+    rosarose = feeds.read_path(FEEDS / "shopify-csv/rosarose_jewelry_products_export_1.csv")
     assert (
         rosarose.frame.width == 81 + 2 and rosarose.frame["Handle"].n_unique() == 196
     )  # + id, item_group_id
@@ -110,8 +107,8 @@ def test_every_real_feed_has_an_expected_id():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_ID))
-def test_real_feed_unique_id_keeps_its_items(name):
-    frame = read_feed(FEEDS / name, ReadOptions()).frame
+def test_real_feed_unique_id_keeps_its_items(name, feeds):
+    frame = feeds.read_path(FEEDS / name).frame
     field, items = EXPECTED_ID[name]
     assert propose_id_field(frame) == field
     kept, report = deduplicate(frame, field)

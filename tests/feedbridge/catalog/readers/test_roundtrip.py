@@ -34,7 +34,7 @@ def _read(content: bytes, name: str) -> list[dict]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / name
         path.write_bytes(content)
-        return read_feed(path, ReadOptions()).frame.to_dicts()
+        return read_feed(path, ReadOptions(), work=Path(directory)).frame.collect().to_dicts()
 
 
 @SETTINGS

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 
 from feedbridge.catalog.identity import propose_id_field
-from feedbridge.catalog.model import ReadOptions
-from feedbridge.catalog.readers import read_feed
 
 WOOCOMMERCE = Path(__file__).resolve().parents[4] / ".." / "shared" / "data" / "feeds" / "woocommerce-csv"
 
@@ -55,8 +53,8 @@ def test_exports_without_variations_or_without_the_native_columns_are_unchanged(
 @pytest.mark.skipif(
     not WOOCOMMERCE.is_dir(), reason=f"the shared real WooCommerce feeds are not at {WOOCOMMERCE}"
 )
-def test_the_real_sample_export_groups_its_variations():
-    frame = read_feed(WOOCOMMERCE / "woocommerce_sample_products.csv", ReadOptions()).frame
+def test_the_real_sample_export_groups_its_variations(feeds):
+    frame = feeds.read_path(WOOCOMMERCE / "woocommerce_sample_products.csv").frame
     ids = dict(zip(frame["SKU"], frame["ID"], strict=True))
     variations = frame.filter(frame["Type"] == "variation")
     assert variations.height == 9

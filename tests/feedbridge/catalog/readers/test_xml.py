@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from feedbridge.catalog.model import FeedFormat
+from feedbridge.catalog.readers import columns
 
 G = 'xmlns:g="http://base.google.com/ns/1.0"'
 
@@ -133,3 +134,30 @@ def test_truncated_xml_names_line_and_item(feeds):
 def test_malformed_xml(feeds):
     error = feeds.error("bad.xml", "<products><product><id>1</ids></product></products>")
     assert error.line == 1 and error.item == 1 and "broken XML" in error.reason
+
+
+def test_chunks_spilled_to_disk_read_back_as_one_feed(feeds, monkeypatch):
+    """Items spill to a file every CHUNK_ROWS items; a field that appears late, or becomes a list late,
+    comes back as if the feed had been read in one piece."""
+    items = [f"<item><g:id>{n}</g:id><g:tag>t{n}</g:tag></item>" for n in range(10)]
+    items[6] = "<item><g:id>6</g:id><g:tag>a</g:tag><g:tag>b</g:tag><g:size>XL</g:size></item>"
+    xml = f'<?xml version="1.0"?><rss {G}><channel>{"".join(items)}</channel></rss>'
+    whole = feeds.read("whole.xml", xml).frame
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 4)
+    chunked = feeds.read("chunked.xml", xml)
+
+    assert len(list(feeds.directory.glob("work-*/*.parquet"))) == 1 + 3  # one chunk, then three
+    assert chunked.frame.equals(whole)
+    assert chunked.frame.schema == pl.Schema({"id": pl.String, "tag": pl.List(pl.String), "size": pl.String})
+    assert chunked.frame["tag"].to_list()[5:7] == [["t5"], ["a", "b"]]
+    assert chunked.frame["size"].to_list() == [None] * 6 + ["XL"] + [None] * 3
+
+
+def test_a_chunk_of_items_without_any_value_keeps_its_rows(feeds, monkeypatch):
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 2)
+    xml = f'<?xml version="1.0"?><rss {G}><channel>{"<item/>" * 3}<item><g:id>4</g:id></item></channel></rss>'
+    assert feeds.read("feed.xml", xml).frame["id"].to_list() == [None, None, None, "4"]
+    only_empty = feeds.read(
+        "empty.xml", f'<?xml version="1.0"?><rss {G}><channel><item/><item/></channel></rss>'
+    )
+    assert only_empty.frame.shape == (2, 0)

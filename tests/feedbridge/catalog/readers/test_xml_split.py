@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedbridge.catalog.model import ReadOptions
-from feedbridge.catalog.readers import read_feed, xml_split
+from feedbridge.catalog.readers import xml_split
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n<channel><title>Shop</title>\n'
 
@@ -33,22 +32,21 @@ def in_parts(monkeypatch):
     return calls
 
 
-def _whole(path):
+def _whole(feeds, path):
     original = xml_split.MIN_PART_BYTES
     try:
         xml_split.MIN_PART_BYTES = 10**15
-        return read_feed(path, ReadOptions())
+        return feeds.read_path(path)
     finally:
         xml_split.MIN_PART_BYTES = original
 
 
-def test_parts_give_the_same_items_as_one_reader(tmp_path, in_parts):
-    path = tmp_path / "feed.xml"
-    path.write_text(_feed(400))
+def test_parts_give_the_same_items_as_one_reader(feeds, in_parts):
+    path = feeds.write("feed.xml", _feed(400))
     seen: list[int] = []
-    parts = read_feed(path, ReadOptions(), progress=seen.append)
+    parts = feeds.read_path(path, progress=seen.append)
     assert in_parts, "the file was not read in parts"
-    whole = _whole(path)
+    whole = _whole(feeds, path)
     assert parts.frame.equals(whole.frame)
     assert parts.frame.height == 400 and parts.frame["id"][399] == "00399"
     assert parts.frame["image_link"][0].to_list() == ["https://img/0a.jpg", "https://img/0b.jpg"]
@@ -56,23 +54,23 @@ def test_parts_give_the_same_items_as_one_reader(tmp_path, in_parts):
     assert seen[-1] == path.stat().st_size
 
 
-def test_a_cut_inside_cdata_that_looks_like_an_item_is_not_trusted(tmp_path, in_parts):
-    path = tmp_path / "feed.xml"
-    path.write_text(_feed(200, description="<item><g:id>fake</g:id></item> " * 3))
-    feed = read_feed(path, ReadOptions())
+def test_a_cut_inside_cdata_that_looks_like_an_item_is_not_trusted(feeds, in_parts):
+    path = feeds.write("feed.xml", _feed(200, description="<item><g:id>fake</g:id></item> " * 3))
+    feed = feeds.read_path(path)
     assert in_parts
+    (work,) = feeds.directory.glob("work-*")  # the attempt in parts left no chunk files behind
+    assert [p.name for p in work.iterdir()] == ["whole-000000.parquet"]
     assert feed.frame.height == 200
     assert "fake" not in feed.frame["id"].to_list()
-    assert feed.frame.equals(_whole(path).frame)
+    assert feed.frame.equals(_whole(feeds, path).frame)
 
 
-def test_an_error_in_a_later_part_names_the_line_and_item_of_the_whole_file(tmp_path, in_parts):
+def test_an_error_in_a_later_part_names_the_line_and_item_of_the_whole_file(feeds, in_parts):
     lines = _feed(400).splitlines(keepends=True)
     lines[350] = lines[350].replace("<title>", "<title>a & b")  # item 347 (lines 0-2 are the head)
-    path = tmp_path / "feed.xml"
-    path.write_text("".join(lines))
+    path = feeds.write("feed.xml", "".join(lines))
     with pytest.raises(Exception) as caught:
-        read_feed(path, ReadOptions())
+        feeds.read_path(path)
     assert in_parts
     assert caught.value.line == 351
     assert caught.value.item == 348
