@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import catalog_import, client_throughput, sandbox_throughput
+from bench import catalog_import, client_throughput, rules, sandbox_throughput
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     sandbox_throughput.main()
     client_throughput.main()
     catalog_import.main()
+    rules.main()
 
 
 if __name__ == "__main__":

@@ -30,11 +30,13 @@ from feedbridge.catalog.sources import Source, save_upload
 from feedbridge.cli.company import CompanyOption, resolve_company
 from feedbridge.cli.import_progress import RunProgressBar
 from feedbridge.cli.import_report import STATUS_STYLE, print_run
+from feedbridge.cli.rules import stats_table
 from feedbridge.config import Settings
 from feedbridge.db.database import open_database
 from feedbridge.encryption import load_keyring
 from feedbridge.errors import InvalidInput
 from feedbridge.projects.services import find_project
+from feedbridge.rules.importing import ImportRulesHook, import_rules_hook
 
 app = typer.Typer(
     help="Add, run, list and show a project's imports (its product feeds).", no_args_is_help=True
@@ -144,11 +146,23 @@ def run(
         company_id = resolve_company(session, company, create=False)
         imp = find_import(session, company_id, find_project(session, company_id, project).id, name)
         run_id = start_run(session, company_id, imp.id).id
+        import_rules = import_rules_hook(session, company_id, imp.id)
     with RunProgressBar() as bar, database.sessions.begin() as session:
-        finished = execute_run(session, settings, company_id, run_id, force=force, progress=bar.callbacks())
+        finished = execute_run(
+            session,
+            settings,
+            company_id,
+            run_id,
+            force=force,
+            progress=bar.callbacks(),
+            import_rules=import_rules,
+        )
         status = finished.status
+    console = Console()
     with database.sessions() as session:
-        print_run(Console(), run_report(session, company_id, run_id), fields=False)
+        print_run(console, run_report(session, company_id, run_id), fields=False)
+    if isinstance(import_rules, ImportRulesHook) and import_rules.stats:
+        console.print(stats_table(f"import rules '{import_rules.rule_set.name}'", import_rules.stats))
     if status == RunStatus.HELD:
         typer.echo(f"Accept it with: feedbridge imports accept '{project}' '{name}' {run_id}")
         raise typer.Exit(EXIT_HELD)

@@ -11,6 +11,7 @@ from feedbridge.cli.db import app as db_app
 from feedbridge.cli.imports import app as imports_app
 from feedbridge.cli.items import app as items_app
 from feedbridge.cli.projects import app as projects_app
+from feedbridge.cli.rules import app as rules_app
 from feedbridge.cli.sandbox import app as sandbox_app
 from feedbridge.config import get_settings
 from feedbridge.errors import FeedbridgeError
@@ -49,4 +50,5 @@ app.add_typer(connections_app, name="connections")
 app.add_typer(projects_app, name="projects")
 app.add_typer(imports_app, name="imports")
 app.add_typer(items_app, name="items")
+app.add_typer(rules_app, name="rules")
 app.add_typer(sandbox_app, name="sandbox")

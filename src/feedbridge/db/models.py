@@ -6,6 +6,7 @@ from feedbridge.channels.aliexpress.client.shared_limiter import RateLimitSlot
 from feedbridge.connections.models import AccountData, Connection, PendingAuthorization
 from feedbridge.db.base import Base
 from feedbridge.projects.models import Project
+from feedbridge.rules.records import RuleSetRecord
 
 metadata = Base.metadata
 
@@ -18,6 +19,7 @@ __all__ = [
     "PendingAuthorization",
     "Project",
     "RateLimitSlot",
+    "RuleSetRecord",
     "Snapshot",
     "User",
     "metadata",

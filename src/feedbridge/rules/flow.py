@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from feedbridge.rules.calculation import calculation_fields, parse_calculation
 from feedbridge.rules.model import (
     Action,
+    AddText,
     AllItems,
     BuildGroup,
     Calculate,
@@ -81,6 +82,8 @@ def kind_after(action: Action, kinds: Mapping[str, Kind]) -> dict[str, Kind]:
         if action.target:
             return {action.target: Kind.TEXT}
         return {action.field: kinds.get(action.field, Kind.TEXT)}
-    if isinstance(action, JoinList | SplitItems | SetValue | Combine | Calculate | CalculateGroup | SearchValue):
+    if isinstance(
+        action, JoinList | SplitItems | SetValue | Combine | Calculate | CalculateGroup | SearchValue
+    ):
         return {action.field: Kind.TEXT}
     return {action.field: kinds.get(action.field, Kind.TEXT)}

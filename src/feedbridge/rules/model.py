@@ -25,8 +25,8 @@ becomes its elements joined with ", " (join uses its own separator); null stays 
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -34,7 +34,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 
 from feedbridge.rules.calculation import parse_calculation
 
-FIELD_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# A combine template, read left to right: an escaped brace, or a field placeholder.
+TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
 
 
 class Layer(StrEnum):
@@ -67,8 +68,9 @@ class TextCondition(_Part):
     """contains / not_contains / equals / not_equals / starts_with / ends_with a text.
 
     Compared with `value`, or with the same item's `other_field` (whose empty value never matches a
-    positive condition). Whole values for equals; substrings otherwise; an empty `value` is not
-    allowed. Null values never satisfy the positive forms.
+    positive condition; a list `other_field` reads as its elements joined with ", "). Whole values
+    for equals; substrings otherwise; an empty `value` is not allowed. Null values never satisfy the
+    positive forms.
     """
 
     op: Literal["contains", "not_contains", "equals", "not_equals", "starts_with", "ends_with"]
@@ -120,7 +122,7 @@ class NumberCondition(_Part):
     """less_than / at_most / greater_than / at_least `value`, or the same item's `other_field`.
 
     Holds only where both sides have a number (see `values.number`); on a list field, where any
-    element's number satisfies it.
+    element's number satisfies it. A list `other_field` reads as its elements joined with ", ".
     """
 
     op: Literal["less_than", "at_most", "greater_than", "at_least"]
@@ -139,7 +141,8 @@ class LengthCondition(_Part):
     """length_exceeds / length_at_most `n` characters; words_exceed / words_at_most `n` words.
 
     Length counts Unicode code points of text, or the elements of a list. Words are runs of
-    non-whitespace characters. Null counts as length 0 and 0 words.
+    non-whitespace characters; a list's words are those of all its elements. Null counts as
+    length 0 and 0 words.
     """
 
     op: Literal["length_exceeds", "length_at_most", "words_exceed", "words_at_most"]
@@ -149,8 +152,8 @@ class LengthCondition(_Part):
 
 class RankCondition(_Part):
     """top_n / bottom_n: the item is among the `n` items with the highest / lowest number in `field`,
-    among the items that reach this rule. Items without a number are never selected; equal numbers
-    are ranked in item order (the earlier item first)."""
+    among the items that reach this rule. Items without a number are never selected (a list has no
+    number to rank by); equal numbers are ranked in item order (the earlier item first)."""
 
     op: Literal["top_n", "bottom_n"]
     field: str
@@ -241,17 +244,8 @@ class Group(_Part):
     An empty `all` holds for every item; an empty `any` for none.
     """
 
-    all: list[Condition | Group] | None = None
-    any: list[Condition | Group] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _members(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in ("all", "any"):
-                if isinstance(data.get(key), list):
-                    data = {**data, key: [_member(part) for part in data[key]]}
-        return data
+    all: list[Member] | None = None
+    any: list[Member] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Group:
@@ -268,11 +262,18 @@ class Group(_Part):
         return self.all if self.all is not None else (self.any or [])
 
 
-def _member(part: Any) -> Any:
-    """Tell groups from conditions for pydantic: a dict with `all`/`any` and no `op` is a group."""
-    if isinstance(part, dict) and "op" not in part and ("all" in part or "any" in part):
-        return Group.model_validate(part)
-    return part
+def _member_tag(part: Any) -> str:
+    """Tell groups from conditions for pydantic: a dict with `all`/`any` and no `op` is a group.
+    (A discriminator, not a validator, so that errors inside nested groups keep their full path.)"""
+    if isinstance(part, dict):
+        return "group" if "op" not in part and ("all" in part or "any" in part) else "condition"
+    return "group" if isinstance(part, Group) else "condition"
+
+
+Member = Annotated[
+    Annotated[Condition, Tag("condition")] | Annotated[Group, Tag("group")], Discriminator(_member_tag)
+]
+Group.model_rebuild()
 
 
 # ── actions ────────────────────────────────────────────────────────────────────────────────────
@@ -293,7 +294,9 @@ class AddText(_Part):
 
     Where the field is empty the result is the added text alone; where the added text is empty
     (an empty source) the field is unchanged. With `max_length`, an item is changed only if the
-    result has at most that many characters.
+    result has at most that many characters. A list source reads as its elements joined with ", ".
+    On a list field the text is added to each element (`max_length` applies to each element), and
+    a null or empty list becomes a one-element list of the added text.
     """
 
     action: Literal["append", "prepend"]
@@ -388,7 +391,8 @@ class Term(_Part):
 class SearchValue(_Part):
     """search_value: the first of `terms` (in list order) that `source` contains is written to the
     field — its `alias` if it has one, else the term as it is written in the list. Items whose source
-    contains none of them keep their value."""
+    contains none of them keep their value. A list source contains a term where one of its elements
+    does."""
 
     action: Literal["search_value"]
     field: str
@@ -400,7 +404,8 @@ class SearchValue(_Part):
 class Calculate(_Part):
     """calculate: the field becomes `expression` — numbers, `{field}`s, + - * / and parentheses,
     with the usual precedence — written with `decimals` decimals (see `values.format_number`).
-    Items where a field in it has no number, or that divide by zero, keep their value."""
+    Items where a field in it has no number, or that divide by zero, keep their value; a result too
+    large to write exactly becomes null (as `values.format_number` writes it)."""
 
     action: Literal["calculate"]
     field: str
@@ -419,13 +424,14 @@ class Round(_Part):
     An ending such as ".99" or "9.99" or "5": the result is k·step + ending, where step is 1 for an
     ending below 1, 10 for one below 10, and so on (so ".99" → 12.99, 13.99…; "9.99" → 19.99, 29.99…),
     the smallest at least the value (up), the largest at most it (down) or the closest (nearest; a tie
-    goes up). Prices are taken to the cent first (half up). Values without a number keep their value.
+    goes up). Prices are taken to the cent first (half up). Values without a number keep their value;
+    a number too large to write exactly (see `values.format_number`) becomes null.
     """
 
     action: Literal["round"]
     field: str
     decimals: int | None = Field(default=None, ge=0, le=6)
-    ending: str | None = Field(default=None, pattern=r"^(\d+(\.\d{1,2})?|\.\d{1,2})$")
+    ending: str | None = Field(default=None, pattern=r"^(\d{1,9}(\.\d{1,2})?|\.\d{1,2})$")
     direction: Literal["up", "down", "nearest"] = "up"
 
     @model_validator(mode="after")
@@ -438,8 +444,9 @@ class Round(_Part):
 class MaxLength(_Part):
     """max_length: text longer than `length` characters is cut to `length` characters, the ellipsis
     included. With `on_word`, the cut moves back to the last whitespace inside the kept part when it
-    would split a word (not when that part has no whitespace); trailing whitespace is removed before
-    the ellipsis is added."""
+    would split a word (when the characters on both sides of the cut are not whitespace; not when
+    that part has no whitespace). Either way, trailing whitespace is removed before the ellipsis is
+    added."""
 
     action: Literal["max_length"]
     field: str
@@ -507,7 +514,8 @@ class SortList(_Part):
 
 class SliceList(_Part):
     """slice_list: the elements from `start` (0 the first; negative counts from the end) on, at most
-    `length` of them (all if not given); text is unchanged."""
+    `length` of them (all if not given); text is unchanged. A negative start before the first
+    element starts at the first (as Python's slices do)."""
 
     action: Literal["slice_list"]
     field: str
@@ -518,7 +526,8 @@ class SliceList(_Part):
 class SearchInList(_Part):
     """search_list: elements that contain (or, with `whole`, equal) any of `terms` are deleted
     (`delete`), or only they are kept (`keep`), or counted into `target` (`count`, a number; the list
-    is unchanged). Text counts as a one-element list."""
+    is unchanged). Text counts as a one-element list: where that element goes, empty text is left.
+    Null counts as an empty list (it stays null and counts 0)."""
 
     action: Literal["search_list"]
     field: str
@@ -538,8 +547,9 @@ class SearchInList(_Part):
 class SplitItems(_Part):
     """split_items: an item whose list field has two or more elements becomes one item per element,
     in order, each with the element as text in the field and the unique ID suffixed "-1", "-2", …
-    An item with one element gets it as text, unsuffixed; an empty list or null becomes null. Items
-    the action does not write keep one item with the list joined with ", "."""
+    An item with one element gets it as text, unsuffixed; an empty list or null becomes null (text
+    counts as a one-element list, blank text as an empty one). Items the action does not write keep
+    one item with the list joined with ", "."""
 
     action: Literal["split_items"]
     field: str
@@ -548,7 +558,8 @@ class SplitItems(_Part):
 class BuildGroup(_Part):
     """build_group: the field becomes the list of `source`'s distinct non-empty values (in item order;
     list values contribute their elements) across the items that share `group_field` and reach this
-    rule. An item with an empty group field is a group of its own."""
+    rule, with their values as the rule found them (THEN and ELSE see the same group). An item with
+    an empty group field is a group of its own."""
 
     action: Literal["build_group"]
     field: str
@@ -559,8 +570,9 @@ class BuildGroup(_Part):
 class CalculateGroup(_Part):
     """calculate_group: the field becomes `function` of `source` over the items that share
     `group_field` and reach this rule: count (items), sum, min or max of the numbers (written with
-    `decimals` decimals; null where the group has no number). An empty group field is a group of its
-    own."""
+    `decimals` decimals; null where the group has no number; the count is a whole number). A list
+    source contributes the number of each element. An empty group field is a group of its own.
+    Like build_group, it sees the group's values as the rule found them (THEN and ELSE alike)."""
 
     action: Literal["calculate_group"]
     field: str
@@ -641,8 +653,24 @@ class RuleSet(_Part):
 
 def template_fields(template: str) -> list[str]:
     """The fields a combine template names, in order (`{{`/`}}` are literal braces)."""
-    unescaped = template.replace("{{", "\0").replace("}}", "\0")
-    return FIELD_PLACEHOLDER.findall(unescaped)
+    return template_parts(template)[1]
+
+
+def template_parts(template: str) -> tuple[list[str], list[str]]:
+    """A combine template as its literal texts (braces unescaped; one more than the fields: before
+    the first field, between fields, after the last) and the field names, in order."""
+    literals, names, text, position = [], [], [], 0
+    for match in TEMPLATE_TOKEN.finditer(template):
+        text.append(template[position : match.start()])
+        if match.group(1) is None:
+            text.append(match.group()[0])
+        else:
+            literals.append("".join(text))
+            names.append(match.group(1))
+            text = []
+        position = match.end()
+    literals.append("".join([*text, template[position:]]))
+    return literals, names
 
 
 def walk_conditions(group: Group) -> list[Condition]:

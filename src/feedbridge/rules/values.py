@@ -7,6 +7,7 @@ tests implements the same definitions in plain Python.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import polars as pl
 
@@ -24,29 +25,33 @@ LARGEST_SCALED = 2**53
 
 def number(text: pl.Expr) -> pl.Expr:
     """The number in each text (Float64), null where there is none."""
-    return pl.coalesce(text.str.extract(LEADING_NUMBER, 1), text.str.extract(FIRST_NUMBER, 1)).cast(pl.Float64)
+    return pl.coalesce(text.str.extract(LEADING_NUMBER, 1), text.str.extract(FIRST_NUMBER, 1)).cast(
+        pl.Float64
+    )
 
 
 def format_number(value: pl.Expr, decimals: int) -> pl.Expr:
     """A Float64 as text with exactly `decimals` decimals, rounded half up (towards +∞):
     floor(value · 10^decimals + 0.5), so 2.675 → "2.68" only if its binary value says so.
     Null for null, NaN, ±∞ and numbers too large to write exactly."""
-    scaled = (value * float(10**decimals) + 0.5).floor()
-    exact = scaled.is_finite() & (scaled.abs() < LARGEST_SCALED)
-    whole = pl.when(exact).then(scaled).cast(pl.Int64, strict=False)
-    return scaled_to_text(whole, decimals)
+    return scaled_to_text(scaled(value, decimals), decimals)
+
+
+def scaled(value: pl.Expr, decimals: int) -> pl.Expr:
+    """A Float64 as an Int64 count of 10^-decimals units, rounded half up as `format_number` does;
+    null where that count would not be exact (null, NaN, ±∞, too large)."""
+    # One reference to `value` (no when/then on it), so that nothing upstream is computed twice.
+    units = (value * float(10**decimals) + 0.5).floor().clip(-LARGEST_SCALED, LARGEST_SCALED)
+    return units.replace([LARGEST_SCALED, -LARGEST_SCALED], None).cast(pl.Int64, strict=False)
 
 
 def scaled_to_text(scaled: pl.Expr, decimals: int) -> pl.Expr:
     """An Int64 count of 10^-decimals units as decimal text: 1299 with 2 decimals → "12.99"."""
-    unit = 10**decimals
-    sign = pl.when(scaled < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    magnitude = scaled.abs()
-    integer = (magnitude // unit).cast(pl.String)
-    if decimals == 0:
-        return pl.concat_str([sign, integer])
-    fraction = (magnitude % unit).cast(pl.String).str.zfill(decimals)
-    return pl.concat_str([sign, integer, pl.lit("."), fraction])
+    # Polars writes decimals exactly, with all their digits; one reference to `scaled` again.
+    whole = scaled.cast(pl.Decimal(38, 0))
+    if decimals:
+        whole = whole * pl.lit(Decimal(1).scaleb(-decimals), dtype=pl.Decimal(38, decimals))
+    return whole.cast(pl.String)
 
 
 def is_empty(value: pl.Expr, kind: Kind) -> pl.Expr:

@@ -1,0 +1,78 @@
+"""Actions that compute numbers: calculate and round (to decimals or to a price ending)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import partial
+
+import polars as pl
+
+from feedbridge.rules.actions.text import as_text
+from feedbridge.rules.calculation import FieldValue, Negate, Node, Number, parse_calculation
+from feedbridge.rules.model import Calculate, Kind, Round
+from feedbridge.rules.values import (
+    format_number,
+    number,
+    per_element,
+    scaled,
+    scaled_to_text,
+)
+
+CENTS = 100
+
+
+def calculate(action: Calculate, kinds: Mapping[str, Kind]) -> dict[str, pl.Expr]:
+    value = _evaluated(parse_calculation(action.expression), kinds)
+    kept = as_text(action.field, kinds)
+    return {
+        action.field: pl.when(value.is_null()).then(kept).otherwise(format_number(value, action.decimals))
+    }
+
+
+def _evaluated(node: Node, kinds: Mapping[str, Kind]) -> pl.Expr:
+    """The calculation as Float64: null where a field has no number or a divisor is zero."""
+    if isinstance(node, Number):
+        return pl.lit(node.value, dtype=pl.Float64)
+    if isinstance(node, FieldValue):
+        return number(as_text(node.name, kinds))
+    if isinstance(node, Negate):
+        return -_evaluated(node.operand, kinds)
+    left, right = _evaluated(node.left, kinds), _evaluated(node.right, kinds)
+    if node.operator == "+":
+        return left + right
+    if node.operator == "-":
+        return left - right
+    if node.operator == "*":
+        return left * right
+    return left / right.replace(0.0, None)  # no when/then: each side is referred to once
+
+
+def round_number(action: Round, kinds: Mapping[str, Kind]) -> dict[str, pl.Expr]:
+    rounded: Callable[[pl.Expr], pl.Expr]
+    if action.ending is None:
+        rounded = partial(format_number, decimals=action.decimals or 0)
+    else:
+        rounded = partial(
+            _price_with_ending, ending=int(Decimal(action.ending) * CENTS), direction=action.direction
+        )
+
+    def transform(text: pl.Expr) -> pl.Expr:
+        # Text holds a number exactly where it holds a digit; asking so is cheaper than reading it twice.
+        return pl.when(text.str.contains("[0-9]")).then(rounded(number(text))).otherwise(text)
+
+    kind = kinds.get(action.field, Kind.TEXT)
+    return {action.field: per_element(transform, pl.col(action.field), kind)}
+
+
+def _price_with_ending(value: pl.Expr, ending: int, direction: str) -> pl.Expr:
+    """The price k·step + ending (in cents) as text; the step is the smallest power of ten above
+    the ending, at least one unit (".99" → 1.00, "9.99" → 10.00)."""
+    step = CENTS
+    while step <= ending:
+        step *= 10
+    # k = floor((cents - ending + offset) / step): down with no offset, up with step - 1, nearest
+    # with half a step (a tie goes up). Each refers to the value once, so nothing is computed twice
+    # whether or not Polars finds the common subexpressions.
+    offset = {"down": 0, "up": step - 1, "nearest": step // 2}[direction]
+    return scaled_to_text((scaled(value, 2) + (offset - ending)) // step * step + ending, 2)
