@@ -32,7 +32,7 @@ from feedbridge.rules.model import (
     TextCondition,
     TodayCondition,
 )
-from feedbridge.rules.values import convert_kind, folded, is_empty, number, per_element
+from feedbridge.rules.values import convert_kind, folded, is_blank_text, is_empty, number, per_element
 
 # Joins list elements when a list is compared with another field's value: list.eval cannot read
 # other columns, so "any element equals X" becomes "SEP+a+SEP+b+SEP contains SEP+X+SEP".
@@ -262,7 +262,9 @@ def _compare(condition: TextCondition | ListCondition, operand: pl.Expr | None =
     if isinstance(condition, ListCondition):
         # One value per line: blank lines are not values.
         values = [
-            _fold_literal(value, condition.case_sensitive) for value in condition.values if value.strip()
+            _fold_literal(value, condition.case_sensitive)
+            for value in condition.values
+            if not is_blank_text(value)
         ]
         if not values:
             return lambda text: pl.lit(False)

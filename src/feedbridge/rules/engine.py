@@ -72,7 +72,7 @@ def run_rules(
 
 
 def run_layers(
-    frame: pl.DataFrame, layers: Sequence[tuple[Layer, RuleSet]], context: EvaluationContext
+    frame: pl.DataFrame | pl.LazyFrame, layers: Sequence[tuple[Layer, RuleSet]], context: EvaluationContext
 ) -> tuple[pl.DataFrame, dict[Layer, list[RuleStats]]]:
     """The items after each layer's rule set in the order given (import, project, API), with each
     layer's statistics."""
@@ -81,4 +81,4 @@ def run_layers(
         result = run_rules(frame, rule_set, context)
         frame = result.frame
         stats.setdefault(layer, []).extend(result.stats)
-    return frame, stats
+    return frame.lazy().collect(), stats

@@ -57,7 +57,7 @@ class Explanation:
 
 
 def explain_item(
-    frame: pl.DataFrame, rule_set: RuleSet, context: EvaluationContext, item_id: str
+    frame: pl.DataFrame | pl.LazyFrame, rule_set: RuleSet, context: EvaluationContext, item_id: str
 ) -> Explanation:
     """How `rule_set` treats the item whose unique ID is `item_id`. An item split by an earlier rule is
     described by its first part that reaches each rule."""

@@ -318,8 +318,9 @@ def explain(
 ) -> list[LayerExplanation]:
     """What each rule did to one item, layer by layer; stops at the layer that excluded it. After a
     layer that split the item, the next layer explains its first part."""
-    layers, frame, context = _prepare(session, company_id, project_id, rule_set_id, now)
+    layers, items, context = _prepare(session, company_id, project_id, rule_set_id, now)
     explained: list[LayerExplanation] = []
+    frame: pl.DataFrame | pl.LazyFrame = items
     for index, (layer, rules) in enumerate(layers):
         explanation = explain_item(frame, rules, context, item_id)
         explained.append(LayerExplanation(layer, rules.name, explanation))
@@ -332,7 +333,7 @@ def explain(
 
 def _prepare(
     session: Session, company_id: int, project_id: int, rule_set_id: int | None, now: datetime | None
-) -> tuple[list[tuple[Layer, RuleSet]], pl.DataFrame, EvaluationContext]:
+) -> tuple[list[tuple[Layer, RuleSet]], pl.LazyFrame, EvaluationContext]:
     project = get_project(session, company_id, project_id)
     chosen = get_rule_set(session, company_id, rule_set_id) if rule_set_id is not None else None
     if chosen is not None and chosen.project_id != project.id:
@@ -354,4 +355,4 @@ def _prepare(
     layers = [(Layer(r.layer), rule_set_of(r)) for r in records if r is not None]
     ref = current_items(session, company_id, project.id)
     context = EvaluationContext(id_field=ref.id_field, now=now or datetime.now(UTC))
-    return layers, read_snapshot(ref).collect(), context
+    return layers, read_snapshot(ref), context  # lazy: the first stage streams from the snapshot

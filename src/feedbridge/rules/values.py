@@ -6,6 +6,7 @@ tests implements the same definitions in plain Python.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ LEADING_NUMBER = r"^\s*(-?[0-9]+(?:\.[0-9]+)?)"
 FIRST_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
 # Whitespace is Unicode's White_Space, as Polars' (Rust's) `\s` has it.
 WHITESPACE = r"\s"
+# The same in Python, for values written in rules (Python's own `str.isspace` also counts \x1c–\x1f).
+BLANK_TEXT = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*")
 # Scaled numbers stay below 2**53 so that Float64 → Int64 is exact.
 LARGEST_SCALED = 2**53
 
@@ -59,6 +62,11 @@ def is_empty(value: pl.Expr, kind: Kind) -> pl.Expr:
     if kind is Kind.LIST:
         return value.is_null() | (value.list.len() == 0)
     return value.is_null() | ~value.str.contains(r"\S")
+
+
+def is_blank_text(text: str) -> bool:
+    """Whether a value written in a rule is blank (nothing but Unicode White_Space)."""
+    return BLANK_TEXT.fullmatch(text) is not None
 
 
 def folded(text: pl.Expr, case_sensitive: bool) -> pl.Expr:
