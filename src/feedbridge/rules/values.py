@@ -16,11 +16,10 @@ from feedbridge.rules.model import Kind
 
 # A number is read from text as: a leading signed number ("-12.5 EUR" → -12.5), else the first
 # unsigned one ("EUR 12.99" → 12.99, "SKU-123" → 123). ASCII digits only; "," is not a decimal mark.
-LEADING_NUMBER = r"^\s*(-?[0-9]+(?:\.[0-9]+)?)"
-FIRST_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
-# Whitespace is Unicode's White_Space, as Polars' (Rust's) `\s` has it.
-WHITESPACE = r"\s"
-# The same in Python, for values written in rules (Python's own `str.isspace` also counts \x1c–\x1f).
+# One pattern does both: only at the start may the match begin with whitespace and a sign.
+NUMBER = r"^\s*-?[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+# Whitespace is Unicode's White_Space, as Polars' (Rust's) `\s` has it; in Python, for values written
+# in rules, it is spelled out (Python's own `str.isspace` also counts \x1c–\x1f).
 BLANK_TEXT = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*")
 # Scaled numbers stay below 2**53 so that Float64 → Int64 is exact.
 LARGEST_SCALED = 2**53
@@ -28,9 +27,7 @@ LARGEST_SCALED = 2**53
 
 def number(text: pl.Expr) -> pl.Expr:
     """The number in each text (Float64), null where there is none."""
-    return pl.coalesce(text.str.extract(LEADING_NUMBER, 1), text.str.extract(FIRST_NUMBER, 1)).cast(
-        pl.Float64
-    )
+    return text.str.extract(NUMBER, 0).str.strip_chars().cast(pl.Float64)
 
 
 def format_number(value: pl.Expr, decimals: int) -> pl.Expr:

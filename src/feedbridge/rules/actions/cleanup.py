@@ -12,11 +12,11 @@ from feedbridge.rules.model import ChangeCase, Kind, MaxLength, Replace, SearchR
 from feedbridge.rules.values import per_element
 
 # The entities strip_html decodes in one pass (so "&amp;lt;" becomes "&lt;", not "<"); &nbsp; is
-# decoded first, as a plain space: it only ever ends up in a run of whitespace collapsed to one space.
+# decoded as part of the whitespace: it only ever ends up in a run of whitespace collapsed to one space.
 ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&apos;": "'"}
-# A run of tags and whitespace, or a whitespace character other than a lone space: each becomes one
-# space. (Replacing only these, not every single space, keeps the number of replacements small.)
-TAGS_AND_WHITESPACE = r"<[^>]*>(?:\s|<[^>]*>)*|\s(?:\s|<[^>]*>)+|[^\S ]"
+# A run of tags, &nbsp; and whitespace, or a whitespace character other than a lone space: each becomes
+# one space. (Replacing only these, not every single space, keeps the number of replacements small.)
+TAGS_AND_WHITESPACE = r"(?:<[^>]*>|&nbsp;)(?:\s|<[^>]*>|&nbsp;)*|\s(?:\s|<[^>]*>|&nbsp;)+|[^\S ]"
 WHITESPACE_RUNS = r"\s\s+|[^\S ]"
 # In a replacement: `$$`, a group `$1`…`$9`, or any other `$` (written as it is).
 DOLLAR = re.compile(r"\$(\$|[1-9])?")
@@ -110,7 +110,7 @@ def _titlecased(text: pl.Expr) -> pl.Expr:
 
 def strip_html(action: StripHtml, kinds: Mapping[str, Kind]) -> dict[str, pl.Expr]:
     def transform(text: pl.Expr) -> pl.Expr:
-        text = text.str.replace_all("&nbsp;", " ", literal=True).str.replace_all(TAGS_AND_WHITESPACE, " ")
+        text = text.str.replace_all(TAGS_AND_WHITESPACE, " ")
         return text.str.replace_many(list(ENTITIES), list(ENTITIES.values())).str.strip_chars(" ")
 
     return _in_place(action, kinds, transform)
