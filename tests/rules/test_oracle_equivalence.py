@@ -358,6 +358,18 @@ EDGE_CASES: list[tuple[str, list[dict[str, Any]], tuple[str, ...], list[dict[str
         ],
     ),
     (
+        "values in rules are blank only by White_Space",
+        [{"t": "a\x1cb"}, {"t": " "}, {"t": None}],
+        (),
+        [
+            mark({"op": "contains_any", "field": "t", "values": ["\x1c", " "]}),
+            then(
+                {"action": "append", "field": "t", "value": "\x1f"},
+                {"action": "prepend", "field": "t", "value": " "},
+            ),
+        ],
+    ),
+    (
         "gtin trims White_Space only",
         [{"g": " 4006381333931\u3000"}, {"g": "\u0664006381333931"}, {"g": "4006381333931\x1c"}],
         (),

@@ -91,7 +91,7 @@ class TextCondition(_Part):
 class ListCondition(_Part):
     """contains_any / contains_none of `values` (substrings), or equals_any (whole value equals one).
 
-    One value per line in the UI; empty lines are ignored. contains_none is the negation of
+    One value per line in the UI; empty (blank) lines are ignored. contains_none is the negation of
     contains_any.
     """
 
@@ -293,8 +293,9 @@ class AddText(_Part):
     """append / prepend `value`, or the same item's `source` field, with `separator` between.
 
     Where the field is empty the result is the added text alone; where the added text is empty
-    (an empty source) the field is unchanged. With `max_length`, an item is changed only if the
-    result has at most that many characters. A list source reads as its elements joined with ", ".
+    (blank, or an empty source) the field is unchanged. With `max_length`, an item is changed only
+    if the result has at most that many characters. A list source reads as its elements joined
+    with ", ".
     On a list field the text is added to each element (`max_length` applies to each element), and
     a null or empty list becomes a one-element list of the added text.
     """
@@ -325,9 +326,10 @@ class Combine(_Part):
     """combine: the field becomes `template`, with `{name}` replaced by the field's text.
 
     Text before the first placeholder and after the last is kept as it is. The text between two
-    placeholders is a separator: an empty field is left out together with the separator that follows
-    it (the last non-empty field's following separator is dropped too). With every field empty the
-    result is null. A list field reads as its elements joined with ", ". `{{` and `}}` write braces.
+    placeholders is a separator: an empty field (by its value: a list of blank elements is not empty)
+    is left out together with the separator that follows it (the last non-empty field's following
+    separator is dropped too). With every field empty the result is null. A list field reads as
+    its elements joined with ", ". `{{` and `}}` write braces.
     Example: "{brand} - {title} - {colour}" with an empty brand → "Title - Red".
     """
 
