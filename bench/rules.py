@@ -8,7 +8,7 @@ validation. Steps, each in a fresh process (`python -m bench.rules step …`) re
 peak RSS:
 
 - engine: `run_rules(..., with_stats=True)` over all items (reading the Parquet file is not timed);
-- oracle: the pure-Python row-by-row evaluator of the tests (`tests/rules/oracle.py`) over the first
+- oracle: the pure-Python row-by-row evaluator of the tests (`tests/support/rules/oracle.py`) over the first
   50,000 items, and the engine over the same items, whose results must be equal;
 - profile (`python -m bench.rules --profile`): each rule run on its own, in order, to see which cost most.
 
@@ -212,7 +212,7 @@ def step_engine(directory: Path) -> dict[str, Any]:
 
 
 def step_oracle(directory: Path) -> dict[str, Any]:
-    from rules.oracle import evaluate  # tests/rules/oracle.py
+    from support.rules.oracle import evaluate  # tests/support/rules/oracle.py
 
     frame, rule_set = pl.read_parquet(directory / "items.parquet", n_rows=ORACLE_ITEMS), bench_rules()
     items = frame.to_dicts()

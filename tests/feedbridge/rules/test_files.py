@@ -20,7 +20,7 @@ from feedbridge.rules.files import (
 )
 from feedbridge.rules.model import Rule, RuleSet
 from feedbridge.rules.validation import InvalidRules, parse_rule_set
-from rules.strategies import feeds, pools, rule_sets
+from support.rules.strategies import feeds, pools, rule_sets
 
 random_rule_sets = pools.flatmap(lambda pool: feeds(pool).flatmap(lambda feed: rule_sets(feed[0], pool)))
 

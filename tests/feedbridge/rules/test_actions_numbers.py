@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedbridge.rules.model import Calculate, Round
-from rules.actions_support import column, run
+from support.rules.actions_support import column, run
 
 # ── calculate ──────────────────────────────────────────────────────────────────────────────────
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from feedbridge.rules.model import RuleSet
-from rules.oracle import (
+from support.rules.oracle import (
     OracleStats,
     evaluate,
     format_number,

@@ -8,7 +8,7 @@ import pytest
 from feedbridge.errors import InvalidInput
 from feedbridge.rules.engine import run_layers, run_rules
 from feedbridge.rules.model import Layer
-from rules.engine_support import CONTEXT, EXCLUDE, columns, frame, put, rule_set, run, when
+from support.rules.engine_support import CONTEXT, EXCLUDE, columns, frame, put, rule_set, run, when
 
 ALL = {"op": "all"}
 

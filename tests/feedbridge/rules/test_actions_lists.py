@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedbridge.rules.model import JoinList, SearchInList, SliceList, SortList, SplitText
-from rules.actions_support import column, run
+from support.rules.actions_support import column, run
 
 # ── split, join ────────────────────────────────────────────────────────────────────────────────
 

@@ -6,7 +6,7 @@ import pytest
 
 from feedbridge.errors import InvalidInput, NotFound
 from feedbridge.rules.engine import Change, EvaluationContext, ExplainStep, explain_item, run_rules
-from rules.engine_support import CONTEXT, EXCLUDE, NOW, frame, put, rule_set, when
+from support.rules.engine_support import CONTEXT, EXCLUDE, NOW, frame, put, rule_set, when
 
 ALL = {"op": "all"}
 

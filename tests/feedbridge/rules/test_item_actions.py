@@ -6,7 +6,7 @@ import pytest
 
 from feedbridge.errors import InvalidInput
 from feedbridge.rules.engine import EvaluationContext
-from rules.engine_support import EXCLUDE, NOW, columns, frame, put, run, when
+from support.rules.engine_support import EXCLUDE, NOW, columns, frame, put, run, when
 
 ALL = {"op": "all"}
 

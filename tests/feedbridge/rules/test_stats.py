@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from feedbridge.rules.engine import RuleStats
-from rules.engine_support import EXCLUDE, frame, put, run, when
+from support.rules.engine_support import EXCLUDE, frame, put, run, when
 
 ALL = {"op": "all"}
 

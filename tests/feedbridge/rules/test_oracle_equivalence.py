@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from feedbridge.rules.engine import EvaluationContext, RuleStats, run_layers, run_rules
 from feedbridge.rules.model import Kind, Layer, RuleSet
-from rules.oracle import OracleResult, run
-from rules.strategies import (
+from support.rules.oracle import OracleResult, run
+from support.rules.strategies import (
     ID_FIELD,
     action_rule_sets,
     condition_rule_sets,

@@ -9,7 +9,7 @@ import pytest
 
 from feedbridge.errors import InvalidInput
 from feedbridge.rules.engine import EvaluationContext
-from rules.engine_support import EXCLUDE, NOW, frame, put, run, when
+from support.rules.engine_support import EXCLUDE, NOW, frame, put, run, when
 
 
 def selects(

@@ -6,7 +6,7 @@ import pytest
 
 from feedbridge.rules.actions.lookup import FEW_TERMS
 from feedbridge.rules.model import Lookup, Pair, SearchValue, Term
-from rules.actions_support import column, run
+from support.rules.actions_support import column, run
 
 COLOURS = [
     Pair(find="Rouge", replace_with="Red"),

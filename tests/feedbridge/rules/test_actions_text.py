@@ -27,7 +27,7 @@ from feedbridge.rules.model import (
     StripHtml,
     Trim,
 )
-from rules.actions_support import column, run
+from support.rules.actions_support import column, run
 
 # ── set, copy ──────────────────────────────────────────────────────────────────────────────────
 
