@@ -110,7 +110,7 @@ def _chosen(
         imp = find_import(session, company_id, project_id, import_name)
         record = services.import_rule_set(session, company_id, imp.id)
         if record is None:
-            raise NotFound(f"import '{imp.name}' has no import support.rules.")
+            raise NotFound(f"import '{imp.name}' has no import rules.")
         return record
     record = services.project_rule_set(session, company_id, project_id)
     if record is None:

@@ -342,7 +342,7 @@ def _prepare(
         raise InvalidInput(
             "rule set",
             f"'{chosen.name}' holds import rules: they run when the import runs, on the feed as read, and "
-            "the items are stored after them. Run the import to apply changed import support.rules.",
+            "the items are stored after them. Run the import to apply changed import rules.",
         )
     base = _project_record(session, project.id)
     if chosen is None and base is None:
