@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from feedbridge.cli.apis import app as apis_app
 from feedbridge.cli.config import app as config_app
 from feedbridge.cli.connections import app as connections_app
 from feedbridge.cli.db import app as db_app
@@ -51,4 +52,5 @@ app.add_typer(projects_app, name="projects")
 app.add_typer(imports_app, name="imports")
 app.add_typer(items_app, name="items")
 app.add_typer(rules_app, name="rules")
+app.add_typer(apis_app, name="apis")
 app.add_typer(sandbox_app, name="sandbox")

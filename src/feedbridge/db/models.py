@@ -1,6 +1,7 @@
 """Every ORM model, imported once so `Base.metadata` (and Alembic's autogenerate) sees all tables."""
 
 from feedbridge.accounts.models import Company, User
+from feedbridge.apis.models import AliExpressApi
 from feedbridge.catalog.models import Import, ImportRun, Snapshot
 from feedbridge.channels.aliexpress.client.shared_limiter import RateLimitSlot
 from feedbridge.connections.models import AccountData, Connection, PendingAuthorization
@@ -12,6 +13,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountData",
+    "AliExpressApi",
     "Company",
     "Connection",
     "Import",

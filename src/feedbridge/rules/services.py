@@ -17,6 +17,8 @@ import polars as pl
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from feedbridge.apis.errors import RuleSetInUse
+from feedbridge.apis.models import AliExpressApi
 from feedbridge.catalog.imports import get_import
 from feedbridge.catalog.items import current_items
 from feedbridge.catalog.model import FieldType
@@ -228,8 +230,17 @@ def rename_rule_set(session: Session, company_id: int, rule_set_id: int, name: s
 
 
 def delete_rule_set(session: Session, company_id: int, rule_set_id: int) -> None:
-    """Forget the rule set (an import whose rules these were simply runs without rules)."""
-    session.delete(get_rule_set(session, company_id, rule_set_id))
+    """Forget the rule set (an import whose rules these were simply runs without rules).
+
+    API rule sets still chosen by an API are kept: the API would silently run without its rules.
+    """
+    record = get_rule_set(session, company_id, rule_set_id)
+    using = (
+        select(AliExpressApi.name).where(AliExpressApi.rule_set_id == record.id).order_by(AliExpressApi.name)
+    )
+    if apis := list(session.scalars(using)):
+        raise RuleSetInUse(record.name, apis)
+    session.delete(record)
     session.flush()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbridge.accounts.services import create_company
+from feedbridge.apis.services import create_api
 from feedbridge.catalog.imports import ImportSpec, add_import, remove_import
 from feedbridge.catalog.items import list_items
 from feedbridge.catalog.model import FieldType
@@ -30,6 +31,7 @@ from feedbridge.rules.importing import ImportRulesHook, import_rules_hook
 from feedbridge.rules.model import Layer, RuleSet
 from feedbridge.rules.records import RuleSetRecord
 from feedbridge.rules.validation import InvalidRules, parse_rule_set
+from support.connections import stored_connection
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 FEED = (
@@ -126,6 +128,20 @@ def test_save_find_list_rename_and_delete(shop: Shop) -> None:
     shop.call(services.delete_rule_set, api)
     with pytest.raises(NotFound, match="rule set 'AliExpress EN' does not exist"):
         shop.call(services.find_rule_set, shop.project_id, "AliExpress EN")
+
+
+def test_a_rule_set_an_api_uses_cannot_be_deleted(shop: Shop) -> None:
+    rules = shop.save(_rules("AliExpress", UPPER), Layer.API)
+    with shop.sessions.begin() as session:
+        connection_id = stored_connection(session, shop.company_id).id
+        create_api(
+            session, shop.company_id, shop.project_id, "AE EN", connection_id=connection_id, language="en",
+            unique_id_field="id", rule_set_id=rules,
+        )  # fmt: skip
+    with pytest.raises(Conflict, match="rule set 'AliExpress' is used by API 'AE EN'"):
+        shop.call(services.delete_rule_set, rules)
+    with shop.sessions() as session:
+        assert services.get_rule_set(session, shop.company_id, rules).name == "AliExpress"
 
 
 def test_rule_sets_are_scoped_by_company(shop: Shop) -> None:

@@ -1,0 +1,143 @@
+"""`feedbridge apis`: a project's AliExpress APIs — create, list, show, activate, deactivate."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from feedbridge.apis import services
+from feedbridge.apis.models import AliExpressApi, Language
+from feedbridge.cli.company import CompanyOption, resolve_company
+from feedbridge.connections.models import Connection
+from feedbridge.connections.services import get_connection
+from feedbridge.db.database import open_database
+from feedbridge.projects.services import find_project
+from feedbridge.rules.records import RuleSetRecord
+from feedbridge.rules.services import find_rule_set
+
+app = typer.Typer(
+    help="A project's AliExpress APIs: create, list, show, activate, deactivate.", no_args_is_help=True
+)
+
+Name = Annotated[str, typer.Argument(help="The API's name, unique in its project.")]
+ProjectOption = Annotated[str, typer.Option("--project", "-p", help="The project's name.")]
+
+
+def _project(session: Session, company: str | None, project: str) -> tuple[int, int]:
+    company_id = resolve_company(session, company, create=False)
+    return company_id, find_project(session, company_id, project).id
+
+
+def _api(session: Session, company: str | None, project: str, name: str) -> tuple[int, AliExpressApi]:
+    company_id, project_id = _project(session, company, project)
+    return company_id, services.find_api(session, company_id, project_id, name)
+
+
+def _rule_set_name(session: Session, api: AliExpressApi) -> str:
+    return "-" if api.rule_set_id is None else session.get_one(RuleSetRecord, api.rule_set_id).name
+
+
+@app.command()
+def create(
+    ctx: typer.Context,
+    name: Name,
+    project: ProjectOption,
+    connection: Annotated[str, typer.Option("--connection", "-c", help="The connection's label.")],
+    language: Annotated[Language, typer.Option(help="AliExpress language of titles and descriptions.")],
+    unique_id: Annotated[str | None, typer.Option("--unique-id", help="The field that becomes the SKU code; default: the project's ID field. Cannot change later.")] = None,
+    rule_set: Annotated[str | None, typer.Option("--rule-set", "-r", help="An API rule set of the project.")] = None,
+    company: CompanyOption = None,
+) -> None:  # fmt: skip
+    """Create an API (inactive until `apis activate`)."""
+    database = open_database(ctx.obj)
+    with database.sessions.begin() as session:
+        company_id, project_id = _project(session, company, project)
+        rule_set_id = (
+            None if rule_set is None else find_rule_set(session, company_id, project_id, rule_set).id
+        )
+        api = services.create_api(
+            session, company_id, project_id, name, language=language,
+            connection_id=get_connection(session, company_id, connection).id,
+            unique_id_field=unique_id, rule_set_id=rule_set_id,
+        )  # fmt: skip
+        typer.echo(
+            f"Created API '{api.name}' (id {api.id}, {api.language}); SKU codes come from field "
+            f"'{api.unique_id_field}'. Activate it with: feedbridge apis activate '{api.name}' -p '{project}'"
+        )
+
+
+@app.command("list")
+def list_(ctx: typer.Context, project: ProjectOption, company: CompanyOption = None) -> None:
+    """List the project's APIs."""
+    database = open_database(ctx.obj)
+    with database.sessions() as session:
+        apis = services.list_apis(session, *_project(session, company, project))
+        if not apis:
+            typer.echo(f"Project '{project}' has no APIs yet. Create one with: feedbridge apis create NAME")
+            return
+        table = Table("id", "name", "connection", "language", "unique ID", "rule set", "active")
+        for api in apis:
+            table.add_row(
+                str(api.id),
+                escape(api.name),
+                escape(session.get_one(Connection, api.connection_id).label),
+                api.language,
+                escape(api.unique_id_field),
+                escape(_rule_set_name(session, api)),
+                "yes" if api.is_active else "no",
+            )
+        Console().print(table)
+
+
+@app.command()
+def show(ctx: typer.Context, name: Name, project: ProjectOption, company: CompanyOption = None) -> None:
+    """Everything about one API."""
+    database = open_database(ctx.obj)
+    with database.sessions() as session:
+        _, api = _api(session, company, project, name)
+        connection = session.get_one(Connection, api.connection_id)
+        rows = [
+            ("name", api.name),
+            ("project", project),
+            (
+                "connection",
+                f"{connection.label} (seller {connection.seller_account or connection.seller_id})",
+            ),
+            ("language", api.language),
+            ("unique ID field", f"{api.unique_id_field} (the SKU code; fixed)"),
+            ("rule set", _rule_set_name(session, api)),
+            ("active", "yes" if api.is_active else "no"),
+            ("settings", json.dumps(api.settings, sort_keys=True)),
+            ("created", f"{api.created_at:%Y-%m-%d %H:%M}"),
+            ("updated", f"{api.updated_at:%Y-%m-%d %H:%M}"),
+        ]
+    for key, value in rows:
+        typer.echo(f"{key + ':':<17}{value}")
+
+
+@app.command()
+def activate(ctx: typer.Context, name: Name, project: ProjectOption, company: CompanyOption = None) -> None:
+    """Activate the API: runs send its listings (the project must be active too)."""
+    database = open_database(ctx.obj)
+    with database.sessions.begin() as session:
+        company_id, api = _api(session, company, project, name)
+        activation = services.activate_api(session, company_id, api.id)
+    typer.echo(f"Activated API '{api.name}'.")
+    if not activation.project_active:
+        typer.echo(f"Project '{project}' is inactive: the API will not run until the project is active too.")
+
+
+@app.command()
+def deactivate(ctx: typer.Context, name: Name, project: ProjectOption, company: CompanyOption = None) -> None:
+    """Deactivate the API: runs skip it; nothing on AliExpress changes."""
+    database = open_database(ctx.obj)
+    with database.sessions.begin() as session:
+        company_id, api = _api(session, company, project, name)
+        services.deactivate_api(session, company_id, api.id)
+    typer.echo(f"Deactivated API '{api.name}'; nothing on AliExpress was changed.")
