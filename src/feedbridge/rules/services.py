@@ -36,10 +36,16 @@ from feedbridge.rules.engine import (
     run_rules,
 )
 from feedbridge.rules.files import rule_set_data
-from feedbridge.rules.flow import action_reads, condition_reads, kind_after
-from feedbridge.rules.model import Kind, Layer, Rule, RuleSet, walk_conditions
+from feedbridge.rules.flow import action_reads, condition_reads
+from feedbridge.rules.model import Layer, Rule, RuleSet, walk_conditions
 from feedbridge.rules.records import RuleSetRecord
-from feedbridge.rules.validation import InvalidRules, check_rule_set, parse_rule_set, validate_rule_set
+from feedbridge.rules.validation import (
+    InvalidRules,
+    check_rule_set,
+    fields_after,
+    parse_rule_set,
+    validate_rule_set,
+)
 from feedbridge.validation import clean_name
 
 DEFAULT_DISTINCT_VALUES = 1000
@@ -151,20 +157,6 @@ def check_rule_set_assuming_fields(
 def _reads(rule: Rule) -> list[str]:
     conditions = [name for condition in walk_conditions(rule.when) for name in condition_reads(condition)]
     return conditions + [name for action in [*rule.then, *rule.otherwise] for name in action_reads(action)]
-
-
-def fields_after(rule_set: RuleSet, fields: Mapping[str, FieldType]) -> dict[str, FieldType]:
-    """The fields after the rule set's enabled rules: new fields added, lists and texts as they leave them."""
-    types = dict(fields)
-    for rule in rule_set.enabled_rules:
-        for action in [*rule.then, *rule.otherwise]:
-            kinds = {n: Kind.LIST if t is FieldType.LIST else Kind.TEXT for n, t in types.items()}
-            for name, kind in kind_after(action, kinds).items():
-                if kind is Kind.LIST:
-                    types[name] = FieldType.LIST
-                elif types.get(name, FieldType.LIST) is FieldType.LIST:
-                    types[name] = FieldType.TEXT
-    return types
 
 
 def _by_name(session: Session, project_id: int, name: str) -> RuleSetRecord | None:

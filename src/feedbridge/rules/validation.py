@@ -114,6 +114,15 @@ def validate_rule_set(
 # ── the fields as the rules run ────────────────────────────────────────────────────────────────
 
 
+def fields_after(rule_set: RuleSet, fields: Mapping[str, FieldType]) -> dict[str, FieldType]:
+    """The fields and their types after the rule set's enabled rules (what a later layer sees)."""
+    state = _Fields(dict(fields), None)
+    for rule in rule_set.enabled_rules:
+        for action in [*rule.then, *rule.otherwise]:
+            state.write(action)
+    return state.types
+
+
 class _Fields:
     """Each field's catalog type as the rules go: project fields, then what earlier rules write."""
 

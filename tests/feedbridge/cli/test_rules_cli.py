@@ -197,8 +197,7 @@ def test_stats_and_explain(settings: Settings, tmp_path: Path) -> None:
 def test_templates(settings: Settings) -> None:
     listed = _cli(settings, "rules", "templates")
     assert "cap_title" in listed and "exclude_without_stock_or_price" in listed
-    out = _cli(
-        settings,
+    add = (
         "rules",
         "add-template",
         "cap_title",
@@ -209,19 +208,9 @@ def test_templates(settings: Settings) -> None:
         "--param",
         "length=5",
     )
+    out = _cli(settings, *add)
     assert "Added rule 'Cap title at 5 characters' to rule set 'Shop rules' (project rules)." in out
-    out = _cli(
-        settings,
-        "rules",
-        "add-template",
-        "cap_title",
-        "--project",
-        "Shop",
-        "--rule-set",
-        "Shop rules",
-        "--param",
-        "length=5",
-    )
+    out = _cli(settings, *add)  # the same template again: its rule gets a name of its own
     assert "Added rule 'Cap title at 5 characters 2'" in out
     assert "length_exceeds" in _cli(settings, "rules", "show", "Shop rules", "--project", "Shop")
     out = _cli(settings, "rules", "add-template", "nope", "--project", "Shop", "--rule-set", "x", code=1)
