@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from feedbridge.config import ENV_PREFIX, get_settings
 from feedbridge.db.engine import create_engine, create_session_factory
 from feedbridge.db.migrate import upgrade
+from support.shop import ConnectedShop
+from support.shop import connected_shop as connected_shop_for
 
 TEST_DATABASE_URL_VAR = "FEEDBRIDGE_TEST_DATABASE_URL"
 
@@ -76,3 +78,22 @@ def engine(db_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with create_session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def connected_shop(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConnectedShop]:
+    """One connected shop per test module and database (see support/shop.py); tests add their own
+    projects and APIs to it."""
+    directory = tmp_path_factory.mktemp("shop")
+    if request.param == "sqlite":
+        with connected_shop_for(directory, f"sqlite:///{directory / 'feedbridge.db'}") as shop:
+            yield shop
+        return
+    base_url = os.environ.get(TEST_DATABASE_URL_VAR)
+    if not base_url:
+        pytest.skip(f"PostgreSQL variant: set {TEST_DATABASE_URL_VAR} to a PostgreSQL database URL to run it")
+    for url in _fresh_postgres_schema(base_url):
+        with connected_shop_for(directory, url) as shop:
+            yield shop

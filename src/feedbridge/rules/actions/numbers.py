@@ -23,22 +23,23 @@ CENTS = 100
 
 
 def calculate(action: Calculate, kinds: Mapping[str, Kind]) -> dict[str, pl.Expr]:
-    value = _evaluated(parse_calculation(action.expression), kinds)
+    value = evaluate(parse_calculation(action.expression), lambda name: number(as_text(name, kinds)))
     kept = as_text(action.field, kinds)
     return {
         action.field: pl.when(value.is_null()).then(kept).otherwise(format_number(value, action.decimals))
     }
 
 
-def _evaluated(node: Node, kinds: Mapping[str, Kind]) -> pl.Expr:
-    """The calculation as Float64: null where a field has no number or a divisor is zero."""
+def evaluate(node: Node, read: Callable[[str], pl.Expr]) -> pl.Expr:
+    """A calculation as Float64, with `read(field)` giving a field's number: null where a field has
+    no number or a divisor is zero."""
     if isinstance(node, Number):
         return pl.lit(node.value, dtype=pl.Float64)
     if isinstance(node, FieldValue):
-        return number(as_text(node.name, kinds))
+        return read(node.name)
     if isinstance(node, Negate):
-        return -_evaluated(node.operand, kinds)
-    left, right = _evaluated(node.left, kinds), _evaluated(node.right, kinds)
+        return -evaluate(node.operand, read)
+    left, right = evaluate(node.left, read), evaluate(node.right, read)
     if node.operator == "+":
         return left + right
     if node.operator == "-":
@@ -53,9 +54,7 @@ def round_number(action: Round, kinds: Mapping[str, Kind]) -> dict[str, pl.Expr]
     if action.ending is None:
         rounded = partial(format_number, decimals=action.decimals or 0)
     else:
-        rounded = partial(
-            _price_with_ending, ending=int(Decimal(action.ending) * CENTS), direction=action.direction
-        )
+        rounded = partial(price_with_ending, ending=action.ending, direction=action.direction)
 
     def transform(text: pl.Expr) -> pl.Expr:
         # Text holds a number exactly where it holds a digit; asking so is cheaper than reading it twice.
@@ -65,14 +64,15 @@ def round_number(action: Round, kinds: Mapping[str, Kind]) -> dict[str, pl.Expr]
     return {action.field: per_element(transform, pl.col(action.field), kind)}
 
 
-def _price_with_ending(value: pl.Expr, ending: int, direction: str) -> pl.Expr:
-    """The price k·step + ending (in cents) as text; the step is the smallest power of ten above
-    the ending, at least one unit (".99" → 1.00, "9.99" → 10.00)."""
+def price_with_ending(value: pl.Expr, ending: str, direction: str) -> pl.Expr:
+    """The price k·step + `ending` (".99", "9.99", "5") as text; the step is the smallest power of
+    ten above the ending, at least one unit (".99" → 1.00, "9.99" → 10.00)."""
+    ending_cents = int(Decimal(ending) * CENTS)
     step = CENTS
-    while step <= ending:
+    while step <= ending_cents:
         step *= 10
     # k = floor((cents - ending + offset) / step): down with no offset, up with step - 1, nearest
     # with half a step (a tie goes up). Each refers to the value once, so nothing is computed twice
     # whether or not Polars finds the common subexpressions.
     offset = {"down": 0, "up": step - 1, "nearest": step // 2}[direction]
-    return scaled_to_text((scaled(value, 2) + (offset - ending)) // step * step + ending, 2)
+    return scaled_to_text((scaled(value, 2) + (offset - ending_cents)) // step * step + ending_cents, 2)

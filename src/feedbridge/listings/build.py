@@ -1,0 +1,213 @@
+"""The build over all items at once: one row per item (SKU) with every attribute of the channel.
+
+Each attribute is one Polars expression of the item's fields (values.py); attributes with allowed values
+are mapped to value ids (valuemaps.py). Category and variant attributes are written only for items whose
+category has them. The merchant's own text of mapped and numeric attributes is kept beside the value
+(`raw:<key>`), so quality issues and value maps can show what did not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from feedbridge.categories.categorize import CATEGORY_ID, CATEGORY_LINE, CATEGORY_SOURCE
+from feedbridge.listings import columns as c
+from feedbridge.listings.requirements import (
+    AttributeSpec,
+    CategoryAttribute,
+    Choice,
+    Kind,
+    Requirements,
+    all_choices,
+    attribute_key,
+    variant_key,
+)
+from feedbridge.listings.spec import Build, Value
+from feedbridge.listings.valuemaps import mapped, spellings
+from feedbridge.listings.values import Fields, number, text, text_list, whole
+from feedbridge.rules.actions.text import as_text
+
+MAX_ALIAS = 70
+ALIAS_FORBIDDEN = r"[{#:=,]"  # characters a variant value's own name may not hold
+
+
+def build_skus(
+    items: pl.LazyFrame,
+    build: Build,
+    requirements: Requirements,
+    *,
+    id_field: str,
+    unique_id_field: str,
+    decimal_marks: Mapping[str, str],
+) -> pl.LazyFrame:
+    """The SKU frame of the categorized `items` (categories.categorize), in item order."""
+    fields = Fields.of(items.collect_schema(), decimal_marks)
+    category = pl.col(CATEGORY_ID)
+    group = (
+        text(Value(field=build.variants.group_field), fields)
+        if build.variants.group_field
+        else pl.lit(None, pl.String)
+    )
+    sku_code = as_text(unique_id_field, fields.kinds).str.strip_chars()
+    expressions: list[pl.Expr] = [
+        as_text(id_field, fields.kinds).alias(c.ITEM_ID),
+        sku_code.alias(c.SKU_CODE),
+        group.alias(c.GROUP),
+        pl.when(group.is_not_null())
+        .then(pl.concat_str(pl.lit("g:"), group))
+        .otherwise(pl.concat_str(pl.lit("i:"), sku_code))
+        .alias(c.LISTING),
+        category.alias(c.CATEGORY),
+        pl.col(CATEGORY_SOURCE).alias(c.CATEGORY_SOURCE),
+        pl.col(CATEGORY_LINE).alias(c.CATEGORY_LINE),
+    ]
+    for spec in requirements.shared:
+        expressions += _shared(spec, build.shared.get(spec.key), fields)
+    expressions += _images(build, requirements, fields)
+    product = requirements.category_attributes(variant=False)
+    for attribute_id, value in build.category.items():
+        if attribute_id in product:
+            expressions += _category_attribute(product[attribute_id], value, fields, category)
+    expressions += _variant_attributes(build, requirements, fields, category)
+    for price in build.localized_prices:
+        expressions.append(number(price.price, fields).alias(c.country_price(price.country)))
+        discount = number(price.discount_price, fields) if price.discount_price else pl.lit(None, pl.Float64)
+        expressions.append(discount.alias(c.country_discount(price.country)))
+    return items.select(expressions)
+
+
+def _shared(spec: AttributeSpec, value: Value | None, fields: Fields) -> list[pl.Expr]:
+    if spec.kind in (Kind.URLS, Kind.URL) and spec.key != "variant_image":
+        return []  # the images are one column, built by _images
+    if value is None:
+        empty = pl.lit(None, dtype=_dtype(spec.kind))
+        return [empty.alias(spec.key)] + (
+            [empty.cast(pl.String).alias(c.raw(spec.key))] if _has_raw(spec) else []
+        )
+    return _valued(spec.key, spec.kind, value, fields, spec.choices, spec.unit, spec.rounds_down)
+
+
+def _has_raw(spec: AttributeSpec) -> bool:
+    return spec.kind.numeric or spec.kind.chosen
+
+
+def _dtype(kind: Kind) -> pl.DataType:
+    if kind is Kind.NUMBER:
+        return pl.Float64()
+    if kind is Kind.INTEGER:
+        return pl.Int64()
+    if kind in (Kind.URLS, Kind.CHOICES):
+        return pl.List(pl.String)
+    return pl.String()
+
+
+def _valued(
+    key: str,
+    kind: Kind,
+    value: Value,
+    fields: Fields,
+    choices: tuple[Choice, ...] = (),
+    unit: str | None = None,
+    rounds_down: bool = False,
+) -> list[pl.Expr]:
+    """The attribute's value column (and its raw column where values are read or mapped)."""
+    if kind.numeric:
+        found = number(value, fields, unit=unit)
+        found = whole(found, down=rounds_down) if kind is Kind.INTEGER else found
+        return [found.alias(key), text(value, fields).alias(c.raw(key))]
+    if kind is Kind.CHOICE:
+        raw = text(value, fields)
+        found = raw if value.static is not None else mapped(raw, value.map, spellings(choices))
+        return [found.alias(key), raw.alias(c.raw(key))]
+    if kind is Kind.CHOICES:
+        raw_list = text_list(value, fields)
+        if value.static is not None:
+            return [raw_list.alias(key), raw_list.list.join(", ").alias(c.raw(key))]
+        automatic = spellings(choices)
+        ids = raw_list.list.eval(mapped(pl.element(), value.map, automatic))
+        return [ids.alias(key), raw_list.list.join(", ").alias(c.raw(key))]
+    return [text(value, fields).alias(key)]
+
+
+def _images(build: Build, requirements: Requirements, fields: Fields) -> list[pl.Expr]:
+    """The main image, then the extra images that are not the main one, cut to the channel's count."""
+    main, extra = build.shared.get("main_image"), build.shared.get("extra_images")
+    parts = []
+    if main is not None:
+        parts.append(text_list(main, fields).list.head(1))
+    if extra is not None:
+        parts.append(text_list(extra, fields))
+    limit = requirements.spec("extra_images").max_length or 0
+    if not parts:
+        empty = pl.lit([], dtype=pl.List(pl.String))
+        return [empty.alias(c.IMAGES), pl.lit(0, pl.UInt32).alias(c.IMAGE_COUNT)]
+    every = pl.concat_list(parts).list.unique(maintain_order=True)
+    return [every.list.head(limit + 1).alias(c.IMAGES), every.list.len().alias(c.IMAGE_COUNT)]
+
+
+def _category_attribute(
+    uses: list[CategoryAttribute], value: Value, fields: Fields, category: pl.Expr
+) -> list[pl.Expr]:
+    """An attribute for the items whose category has it (null elsewhere)."""
+    first = uses[0]
+    applies = category.is_in(sorted(_categories_of(uses)))
+    found = _valued(attribute_key(first.id), first.kind, value, fields, all_choices(uses))
+    return [pl.when(applies).then(expr).otherwise(None).alias(expr.meta.output_name()) for expr in found]
+
+
+def _categories_of(uses: list[CategoryAttribute]) -> set[int]:
+    return {use.category_id for use in uses}
+
+
+def _variant_attributes(
+    build: Build, requirements: Requirements, fields: Fields, category: pl.Expr
+) -> list[pl.Expr]:
+    variant = requirements.category_attributes(variant=True)
+    configured = [(i, v) for i, v in build.variants.attributes.items() if i in variant]
+    image = build.shared.get("variant_image")
+    image_categories = _image_attribute_by_category(configured, variant)
+    expressions: list[pl.Expr] = []
+    for attribute_id, value in configured:
+        uses = variant[attribute_id]
+        applies = category.is_in(sorted(_categories_of(uses)))
+        key = variant_key(attribute_id)
+        found = _valued(key, uses[0].kind, value, fields, all_choices(uses))
+        expressions += [pl.when(applies).then(e).otherwise(None).alias(e.meta.output_name()) for e in found]
+        named = _categories_of([u for u in uses if u.custom_names])
+        if build.variants.custom_names and value.static is None and uses[0].kind is Kind.CHOICE:
+            own_name = _display_name(text(value, fields))
+        else:
+            own_name = pl.lit(None, pl.String)
+        expressions.append(
+            pl.when(category.is_in(sorted(named))).then(own_name).otherwise(None).alias(c.alias(attribute_id))
+        )
+        with_image = sorted(k for k, v in image_categories.items() if v == attribute_id)
+        picture = text(image, fields) if image is not None and with_image else pl.lit(None, pl.String)
+        expressions.append(
+            pl.when(category.is_in(with_image))
+            .then(picture)
+            .otherwise(None)
+            .alias(c.variant_image(attribute_id))
+        )
+    return expressions
+
+
+def _image_attribute_by_category(
+    configured: list[tuple[int, Value]], variant: dict[int, list[CategoryAttribute]]
+) -> dict[int, int]:
+    """Per category, the first configured variant attribute that may carry an image per value."""
+    found: dict[int, int] = {}
+    for attribute_id, _ in configured:
+        for use in variant[attribute_id]:
+            if use.custom_images:
+                found.setdefault(use.category_id, attribute_id)
+    return found
+
+
+def _display_name(raw: pl.Expr) -> pl.Expr:
+    """The merchant's word for a variant value, without the characters the marketplace forbids in it and
+    cut to its length."""
+    cleaned = raw.str.replace_all(ALIAS_FORBIDDEN, " ").str.replace_all(r"\s+", " ").str.strip_chars()
+    return cleaned.str.slice(0, MAX_ALIAS).str.strip_chars()

@@ -1,0 +1,105 @@
+"""A build Value as a Polars expression over the items: text, a list of text, or a number.
+
+Templates are the rules' combine and formulas the rules' calculate, compiled by the rules package, so a
+template or formula means the same in a rule and in the build. Numbers are read with the decimal mark
+the import found for their field ("19,99" is 19.99 in a feed that writes decimal commas), in formulas too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from feedbridge.catalog.parsing import parse_number
+from feedbridge.listings.spec import Rounding, Value
+from feedbridge.listings.units import quantity
+from feedbridge.rules.actions import compile_action
+from feedbridge.rules.actions.numbers import evaluate, price_with_ending
+from feedbridge.rules.actions.text import as_text
+from feedbridge.rules.calculation import parse_calculation
+from feedbridge.rules.model import Combine, Kind
+from feedbridge.rules.values import format_number
+
+_TEMPLATE = "\x00template"  # the column name a compiled template writes (never materialised)
+LIST_SEPARATOR = ","  # a text value that should be a list (images, several values) is split here
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The items' fields as the build reads them: text or list, and their decimal marks."""
+
+    kinds: Mapping[str, Kind]
+    decimal_marks: Mapping[str, str] = field(default_factory=dict)  # field → "," (default ".")
+
+    @classmethod
+    def of(cls, schema: pl.Schema, decimal_marks: Mapping[str, str]) -> Fields:
+        kinds = {
+            name: Kind.LIST if isinstance(dtype, pl.List) else Kind.TEXT for name, dtype in schema.items()
+        }
+        return cls(kinds, decimal_marks)
+
+    def mark(self, name: str) -> str:
+        return self.decimal_marks.get(name, ".")
+
+    def number(self, name: str) -> pl.Expr:
+        return parse_number(as_text(name, self.kinds), self.mark(name))
+
+
+def text(value: Value, fields: Fields) -> pl.Expr:
+    """The value as trimmed text (a list joined with ", "); null where it is empty."""
+    if value.static is not None:
+        static = value.static if isinstance(value.static, str) else ", ".join(value.static)
+        expr = pl.lit(static, dtype=pl.String)
+    elif value.field is not None:
+        expr = as_text(value.field, fields.kinds)
+    elif value.template is not None:
+        expr = compile_action(
+            Combine(action="combine", field=_TEMPLATE, template=value.template), fields.kinds
+        )[_TEMPLATE]
+    else:  # a formula, written as a number
+        expr = format_number(number(value, fields), 2)
+    expr = expr.str.strip_chars()
+    return pl.when(expr != "").then(expr)
+
+
+def text_list(value: Value, fields: Fields) -> pl.Expr:
+    """The value as a list of trimmed, non-empty texts: a list field as it is, text split at commas."""
+    if isinstance(value.static, list):
+        elements = pl.lit(pl.Series([value.static], dtype=pl.List(pl.String)))
+    elif value.field is not None and fields.kinds.get(value.field) is Kind.LIST:
+        elements = pl.col(value.field)
+    else:
+        elements = text(value, fields).str.split(LIST_SEPARATOR)
+    return elements.list.eval(pl.element().str.strip_chars().filter(pl.element() != "")).fill_null([])
+
+
+def number(value: Value, fields: Fields, *, unit: str | None = None) -> pl.Expr:
+    """The value as a Float64 in `unit` (values naming another unit are converted), rounded as the
+    value says; null where it holds no number (or a unit that does not convert)."""
+    if value.formula is not None:
+        found = evaluate(parse_calculation(value.formula), fields.number)
+    else:
+        mark = fields.mark(value.field) if value.field is not None else "."
+        raw = text(value, fields)
+        if unit is None:
+            found = parse_number(raw, mark)
+        else:
+            found = quantity(raw, target=unit, default_unit=value.unit, decimal_mark=mark)
+    return rounded(found, value.round) if value.round is not None else found
+
+
+def rounded(value: pl.Expr, rounding: Rounding) -> pl.Expr:
+    if rounding.ending is not None:
+        written = price_with_ending(value, rounding.ending, rounding.direction)
+    else:
+        written = format_number(value, rounding.decimals or 0)
+    return written.cast(pl.Float64)
+
+
+def whole(value: pl.Expr, *, down: bool) -> pl.Expr:
+    """A Float64 as Int64, rounded down or up (a tiny float error never adds a unit: 3.0000000001 → 3)."""
+    nudged = value + (1e-9 if down else -1e-9)
+    integral = nudged.floor() if down else nudged.ceil()
+    return integral.clip(-(2**53), 2**53).cast(pl.Int64, strict=False)
