@@ -156,6 +156,12 @@ CASES: list[tuple[str, Change, str, str]] = [
         "None of your image url in main_image_urls_list existed",
     ),
     ("empty sku list", field(sku_info_list=[]), "SBX.SKU_LIST_EMPTY", "at least one"),
+    (
+        "more than 200 skus",
+        lambda s, r: r.update(sku_info_list=[s.sku() for _ in range(201)]),
+        "SBX.TOO_MANY_SKUS",
+        "at most 200 SKUs, got 201",
+    ),
     ("sku code missing", sku_field(sku_code=""), "F00-00-10007-009", "Field:sku_code is empty"),
     (
         "sku code twice",

@@ -92,6 +92,7 @@ CODES: dict[str, Code] = {
     ),
     "image_count": Code("SBX.IMAGE_COUNT", "main images: 1 to 6 required, got {count}", "sandbox"),
     "sku_list_empty": Code("SBX.SKU_LIST_EMPTY", "sku_info_list must contain at least one SKU", "sandbox"),
+    "too_many_skus": Code("SBX.TOO_MANY_SKUS", "a product holds at most {most} SKUs, got {count}", "sandbox"),
     "sku_code_in_use": Code(
         "SBX.SKU_CODE_IN_USE", "sku_code {sku_code!r} is already used by product {product_id}", "sandbox"
     ),

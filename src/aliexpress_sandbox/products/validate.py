@@ -25,6 +25,9 @@ BRAND_ATTRIBUTE_ID = 2
 MAX_TITLE = 218
 MAX_IMAGES = 6
 MAX_GROUPS = 3
+# SKUs per product: the batch price and inventory APIs take at most 200 per product (REFERENCE §3.6),
+# so a product with more could never be updated; the sandbox refuses it when it is posted.
+MAX_SKUS = 200
 MAX_LEAD_TIME_DAYS = 60
 CUSTOM_VALUE_FORBIDDEN = set("{#:=,")
 DEDUCTION_STRATEGIES = ("place_order_withhold", "payment_success_deduct")
@@ -153,6 +156,8 @@ def _check_required_attributes(draft: Draft, known: list[Attribute]) -> None:
 def _check_skus(skus: list[Sku], known: list[Attribute], ctx: Context) -> None:
     if not skus:
         raise fail("sku_list_empty")
+    if len(skus) > MAX_SKUS:
+        raise fail("too_many_skus", count=len(skus), most=MAX_SKUS)
     seen: set[str] = set()
     for sku in skus:
         if not sku.sku_code:
