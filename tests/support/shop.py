@@ -98,7 +98,9 @@ def connected_shop(directory: Path, database_url: str) -> Iterator[ConnectedShop
         answer = login(http, url, seller["email"], seller["password"])
         assert answer.status_code == 302, answer.text
         with sessions.begin() as session:
-            connection = complete_connection(session, ctx, company_id, redirect_url=answer.headers["location"])
+            connection = complete_connection(
+                session, ctx, company_id, redirect_url=answer.headers["location"]
+            )
             connection_id = connection.id
         try:
             yield ConnectedShop(settings, ctx, sessions, company_id, connection_id, sandbox, admin, directory)

@@ -62,7 +62,9 @@ def api_layers(session: Session, api: AliExpressApi) -> tuple[tuple[Layer, RuleS
     return tuple((Layer(record.layer), rule_set_of(record)) for record in records if record is not None)
 
 
-def api_items(session: Session, company_id: int, api: AliExpressApi, *, now: datetime | None = None) -> ApiItems:
+def api_items(
+    session: Session, company_id: int, api: AliExpressApi, *, now: datetime | None = None
+) -> ApiItems:
     """The API's items after the rules; raises NoItems before the project's first import run."""
     project = session.get_one(Project, api.project_id)
     ref = current_items(session, company_id, project.id)
@@ -79,6 +81,9 @@ def api_items(session: Session, company_id: int, api: AliExpressApi, *, now: dat
         if any(isinstance(action, Exclude) for action in [*rule.then, *rule.otherwise])
     }
     excluded = sum(
-        s.before - s.after for layer, found in stats.items() for s in found if (layer, s.position) in excluding
+        s.before - s.after
+        for layer, found in stats.items()
+        for s in found
+        if (layer, s.position) in excluding
     )
     return ApiItems(frame.lazy(), ref, layers, excluded)

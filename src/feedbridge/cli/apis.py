@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from feedbridge.apis import services
 from feedbridge.apis.models import AliExpressApi, Language
+from feedbridge.cli.api_context import StepBar, open_api
 from feedbridge.cli.company import CompanyOption, resolve_company
 from feedbridge.connections.models import Connection
 from feedbridge.connections.services import get_connection
 from feedbridge.db.database import open_database
+from feedbridge.listings.services import activation_report
 from feedbridge.projects.services import find_project
 from feedbridge.rules.records import RuleSetRecord
 from feedbridge.rules.services import find_rule_set
@@ -123,14 +125,22 @@ def show(ctx: typer.Context, name: Name, project: ProjectOption, company: Compan
 
 @app.command()
 def activate(ctx: typer.Context, name: Name, project: ProjectOption, company: CompanyOption = None) -> None:
-    """Activate the API: runs send its listings (the project must be active too)."""
-    database = open_database(ctx.obj)
-    with database.sessions.begin() as session:
-        company_id, api = _api(session, company, project, name)
-        activation = services.activate_api(session, company_id, api.id)
-    typer.echo(f"Activated API '{api.name}'.")
-    if not activation.project_active:
+    """Activate the API: runs send its listings (the project must be active too); says how many
+    listings a run will skip because of mandatory quality issues."""
+    found = open_api(ctx.obj, company, project, name)
+    with StepBar() as bar:
+        report = activation_report(found.database.sessions, found.ctx, found.company_id, found.api_id,
+                                   active=True, progress=bar)  # fmt: skip
+    typer.echo(f"Activated API '{found.name}'.")
+    if not report.project_active:
         typer.echo(f"Project '{project}' is inactive: the API will not run until the project is active too.")
+    if report.summary is None:
+        typer.echo(f"The quality of its listings could not be checked: {report.unchecked}")
+    elif report.summary.blocked:
+        typer.echo(
+            f"{report.summary.blocked} of {report.summary.listings} listings have mandatory issues and will be "
+            f"skipped by runs until they are fixed: see `feedbridge quality '{found.name}' -p '{project}'`."
+        )
 
 
 @app.command()

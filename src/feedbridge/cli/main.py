@@ -6,12 +6,16 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from feedbridge.cli.apis import app as apis_app
+from feedbridge.cli.build import app as build_app
+from feedbridge.cli.categories import app as categories_app
 from feedbridge.cli.config import app as config_app
 from feedbridge.cli.connections import app as connections_app
 from feedbridge.cli.db import app as db_app
 from feedbridge.cli.imports import app as imports_app
 from feedbridge.cli.items import app as items_app
+from feedbridge.cli.preview import preview
 from feedbridge.cli.projects import app as projects_app
+from feedbridge.cli.quality import quality
 from feedbridge.cli.rules import app as rules_app
 from feedbridge.cli.sandbox import app as sandbox_app
 from feedbridge.config import get_settings
@@ -53,4 +57,8 @@ app.add_typer(imports_app, name="imports")
 app.add_typer(items_app, name="items")
 app.add_typer(rules_app, name="rules")
 app.add_typer(apis_app, name="apis")
+app.add_typer(build_app, name="build")
+app.command()(quality)
+app.command()(preview)
+app.add_typer(categories_app, name="categories")
 app.add_typer(sandbox_app, name="sandbox")

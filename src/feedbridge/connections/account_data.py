@@ -7,16 +7,18 @@ works in its own short transactions: filling the cache may refresh the tokens, w
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from feedbridge.categories.tree import FALLBACK_LANGUAGE, pick_name
 from feedbridge.channels.aliexpress.client import AliExpressClient, AliExpressError, account, categories
 from feedbridge.channels.aliexpress.client.account import FreightTemplate, ProductGroup, ServiceTemplate
 from feedbridge.channels.aliexpress.client.categories import CategoryAttribute
@@ -27,12 +29,12 @@ from feedbridge.connections.tokens import access_token_for
 
 M = TypeVar("M", bound=BaseModel)
 
-FALLBACK_LANGUAGE = "en"
 ANY_LANGUAGE = ""  # for answers that are the same in every language
-FREIGHT_TEMPLATES, SERVICE_TEMPLATES, PRODUCT_GROUPS = (
+FREIGHT_TEMPLATES, SERVICE_TEMPLATES, PRODUCT_GROUPS, CATEGORY_TREE = (
     "freight_templates",
     "service_templates",
     "product_groups",
+    "category_tree",
 )
 # Locales for the attribute names (REFERENCE §3.11 shows `ru_RU`; the platform pairs each language so).
 LOCALES = {
@@ -41,6 +43,8 @@ LOCALES = {
 }  # fmt: skip
 
 Fetch = Callable[[AliExpressClient, str], Any]
+# done, total known so far: parents read, and those read plus those still to read.
+TreeProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,14 @@ class Category:
     is_leaf: bool
 
 
-def pick_name(names: dict[str, str], language: str) -> str:
-    for candidate in (language, FALLBACK_LANGUAGE):
-        if names.get(candidate):
-            return names[candidate]
-    return next((name for name in names.values() if name), "")
+class TreeNode(TypedDict):
+    """A category of the full tree as cached: every name the platform gave (language → name)."""
+
+    id: int
+    parent_id: int  # 0 for the top level
+    level: int
+    is_leaf: bool
+    names: dict[str, str]
 
 
 def _fetch_and_store(
@@ -137,6 +144,43 @@ def category_children(
         sessions, ctx, connection_id, f"category_children:{parent_id}", language, fetch, refresh=refresh
     )
     return [Category(**item) for item in payload]
+
+
+def category_tree(
+    sessions: sessionmaker[Session],
+    ctx: ConnectionContext,
+    connection_id: int,
+    *,
+    refresh: bool = False,
+    progress: TreeProgress | None = None,
+) -> list[TreeNode]:
+    """Every category the seller may post in, top level first, with all its names.
+
+    Read breadth first, one call per category that has children (several hundred on AliExpress), with
+    one token and one client, so the client's limiter spaces the calls for the whole walk.
+    """
+
+    def fetch(client: AliExpressClient, token: str) -> list[TreeNode]:
+        nodes: list[TreeNode] = []
+        parents, seen = deque([categories.ROOT]), {categories.ROOT}
+        while parents:
+            parent = parents.popleft()
+            for child in categories.category_children(client, token, parent, only_permitted=True):
+                node = TreeNode(
+                    id=child.id, parent_id=parent, level=child.level, is_leaf=child.is_leaf, names=child.names
+                )
+                nodes.append(node)
+                if not child.is_leaf and child.id not in seen:  # a malformed answer cannot loop the walk
+                    seen.add(child.id)
+                    parents.append(child.id)
+            if progress is not None:
+                progress(len(seen) - len(parents), len(seen))
+        return nodes
+
+    nodes: list[TreeNode] = _cached(
+        sessions, ctx, connection_id, CATEGORY_TREE, ANY_LANGUAGE, fetch, refresh=refresh
+    )
+    return nodes
 
 
 def category_attributes(
@@ -273,6 +317,8 @@ def _reload(
         category_attributes(sessions, ctx, connection_id, int(argument), language=language, refresh=True)
     elif name == "schema":
         product_schema(sessions, ctx, connection_id, int(argument), refresh=True)
+    elif name == CATEGORY_TREE:
+        category_tree(sessions, ctx, connection_id, refresh=True)
     elif name == FREIGHT_TEMPLATES:
         freight_templates(sessions, ctx, connection_id, refresh=True)
     elif name == SERVICE_TEMPLATES:

@@ -29,6 +29,7 @@ from feedbridge.listings.valuemaps import mapped, spellings
 from feedbridge.listings.values import Fields, number, text, text_list, whole
 from feedbridge.rules.actions.text import as_text
 
+POSITION = "\x00position"  # the items' row number, when the caller numbered them (pipeline chunks)
 MAX_ALIAS = 70
 ALIAS_FORBIDDEN = r"[{#:=,]"  # characters a variant value's own name may not hold
 
@@ -45,20 +46,11 @@ def build_skus(
     """The SKU frame of the categorized `items` (categories.categorize), in item order."""
     fields = Fields.of(items.collect_schema(), decimal_marks)
     category = pl.col(CATEGORY_ID)
-    group = (
-        text(Value(field=build.variants.group_field), fields)
-        if build.variants.group_field
-        else pl.lit(None, pl.String)
-    )
-    sku_code = as_text(unique_id_field, fields.kinds).str.strip_chars()
+    position = pl.col(POSITION) if POSITION in fields.kinds else pl.int_range(pl.len())
     expressions: list[pl.Expr] = [
+        position.cast(pl.UInt32).alias(c.POSITION),
         as_text(id_field, fields.kinds).alias(c.ITEM_ID),
-        sku_code.alias(c.SKU_CODE),
-        group.alias(c.GROUP),
-        pl.when(group.is_not_null())
-        .then(pl.concat_str(pl.lit("g:"), group))
-        .otherwise(pl.concat_str(pl.lit("i:"), sku_code))
-        .alias(c.LISTING),
+        *identity(build, fields, unique_id_field),
         category.alias(c.CATEGORY),
         pl.col(CATEGORY_SOURCE).alias(c.CATEGORY_SOURCE),
         pl.col(CATEGORY_LINE).alias(c.CATEGORY_LINE),
@@ -76,6 +68,22 @@ def build_skus(
         discount = number(price.discount_price, fields) if price.discount_price else pl.lit(None, pl.Float64)
         expressions.append(discount.alias(c.country_discount(price.country)))
     return items.select(expressions)
+
+
+def identity(build: Build, fields: Fields, unique_id_field: str) -> list[pl.Expr]:
+    """The SKU code, the group and the listing key (a group's items share one listing)."""
+    sku_code = as_text(unique_id_field, fields.kinds).str.strip_chars()
+    group_field = build.variants.group_field
+    if group_field and group_field in fields.kinds:
+        group = text(Value(field=group_field), fields)
+    else:
+        group = pl.lit(None, pl.String)
+    key = pl.when(group.is_not_null()).then(pl.concat_str(pl.lit("g:"), group))
+    return [
+        sku_code.alias(c.SKU_CODE),
+        group.alias(c.GROUP),
+        key.otherwise(pl.concat_str(pl.lit("i:"), sku_code)).alias(c.LISTING),
+    ]
 
 
 def _shared(spec: AttributeSpec, value: Value | None, fields: Fields) -> list[pl.Expr]:
@@ -119,16 +127,27 @@ def _valued(
         return [found.alias(key), text(value, fields).alias(c.raw(key))]
     if kind is Kind.CHOICE:
         raw = text(value, fields)
-        found = raw if value.static is not None else mapped(raw, value.map, spellings(choices))
-        return [found.alias(key), raw.alias(c.raw(key))]
+        return [_chosen(raw, value, choices).alias(key), raw.alias(c.raw(key))]
     if kind is Kind.CHOICES:
         raw_list = text_list(value, fields)
-        if value.static is not None:
-            return [raw_list.alias(key), raw_list.list.join(", ").alias(c.raw(key))]
-        automatic = spellings(choices)
-        ids = raw_list.list.eval(mapped(pl.element(), value.map, automatic))
-        return [ids.alias(key), raw_list.list.join(", ").alias(c.raw(key))]
+        found = raw_list.list.eval(_chosen(pl.element(), value, choices))
+        return [found.list.drop_nulls().alias(key), raw_list.alias(c.raw(key))]
     return [text(value, fields).alias(key)]
+
+
+def _chosen(raw: pl.Expr, value: Value, choices: tuple[Choice, ...]) -> pl.Expr:
+    """The allowed value's id for each text: a static value may be an id or a name; a field's values go
+    through the value map first. Whatever names no allowed value is null: not mapped."""
+    if value.static is not None:
+        found = pl.coalesce(_allowed(raw, choices), mapped(raw, {}, spellings(choices)))
+    else:
+        found = mapped(raw, value.map, spellings(choices))
+    return _allowed(found, choices)
+
+
+def _allowed(found: pl.Expr, choices: tuple[Choice, ...]) -> pl.Expr:
+    """The value id where it is one of the choices (a map may name any id), else null."""
+    return pl.when(found.is_in([choice.id for choice in choices])).then(found)
 
 
 def _images(build: Build, requirements: Requirements, fields: Fields) -> list[pl.Expr]:

@@ -6,6 +6,7 @@ by `attribute.<id>` and `sku_attribute.<id>` (requirements.attribute_key / varia
 
 from __future__ import annotations
 
+POSITION = "position"  # UInt32: the item's place among the API's items (after the rules)
 ITEM_ID = "item_id"  # the project's unique ID of the item
 SKU_CODE = "sku_code"  # the API's unique ID field: the SKU code on the marketplace
 GROUP = "group"  # the item group value (null: a listing of its own)
@@ -15,10 +16,13 @@ CATEGORY_SOURCE = "category_source"  # "line" | "ai" | null
 CATEGORY_LINE = "category_line"  # the manual line that categorized the item (1-based)
 IMAGES = "images"  # the listing images: main image first, then the extra ones, at most the channel's count
 IMAGE_COUNT = "image_count"  # images the item has before the channel's limit cuts them
-ISSUES = "issues"  # List(String): codes of the item's own issues
-LISTING_ISSUES = "listing_issues"  # List(String): the issues of every item of its listing
 BLOCKED = "blocked"  # Boolean: the listing has a mandatory issue and is not sent
 VARIANTS = "variants"  # UInt32: items (SKUs) in the item's listing
+
+
+def issue_word(word: int, *, own: bool) -> str:
+    """UInt64 bits of the item's own issues (own) or of its whole listing's (quality.IssueIndex)."""
+    return f"{'issues' if own else 'listing_issues'}.{word}"
 
 
 def raw(key: str) -> str:

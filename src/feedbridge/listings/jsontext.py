@@ -31,18 +31,31 @@ def member(name: str, expr: pl.Expr) -> pl.Expr:
     return pl.concat_str(pl.lit(key(name)), value(expr))
 
 
+def constant(name: str, fixed: object) -> str:
+    """`"name":<fixed as JSON>` for a value that is the same in every document (written once, here)."""
+    return key(name) + orjson.dumps(fixed).decode()
+
+
 def raw_member(name: str, json_text: pl.Expr) -> pl.Expr:
     """`"name":<json_text>` for text that already is JSON; null where it is null."""
     return pl.concat_str(pl.lit(key(name)), json_text)
 
 
-def members(parts: Sequence[pl.Expr]) -> pl.Expr:
-    """The members that are not null, joined with commas ("" when none is there)."""
-    return pl.concat_str(list(parts), separator=",", ignore_nulls=True) if parts else pl.lit("")
+Part = pl.Expr | str  # a member expression, or a constant member's JSON text
 
 
-def obj(parts: Sequence[pl.Expr]) -> pl.Expr:
-    return pl.concat_str(pl.lit("{"), members(parts), pl.lit("}"))
+def members(parts: Sequence[Part]) -> pl.Expr:
+    """The members that are not null, joined with commas; null when none is there."""
+    exprs = [pl.lit(part) if isinstance(part, str) else part for part in parts]
+    if not exprs:
+        return pl.lit(None, dtype=pl.String)
+    joined = pl.concat_str(exprs, separator=",", ignore_nulls=True)
+    return pl.when(joined != "").then(joined)
+
+
+def obj(parts: Sequence[Part]) -> pl.Expr:
+    """A JSON object of the members that are there (`{}` when none is)."""
+    return pl.concat_str([pl.lit("{"), members(parts), pl.lit("}")], ignore_nulls=True)
 
 
 def array_of(json_texts: pl.Expr) -> pl.Expr:

@@ -71,51 +71,105 @@ class QualitySummary:
         return tuple(i for i in self.issues if i.severity is Severity.MANDATORY)
 
 
+@dataclass(frozen=True)
+class IssueIndex:
+    """Where each check's flag lives: issues are bits of UInt64 words, one word per 64 checks, in the
+    SKU frame's `issues.<n>` (the item's own) and `listing_issues.<n>` (its listing's) columns."""
+
+    codes: tuple[str, ...]
+    mandatory: frozenset[str]
+
+    @classmethod
+    def of(cls, checks: Sequence[Check]) -> IssueIndex:
+        codes = tuple(check.code for check in checks)
+        if len(set(codes)) != len(codes):
+            raise ValueError("check codes must be unique")
+        return cls(codes, frozenset(check.code for check in checks if check.severity is Severity.MANDATORY))
+
+    @property
+    def words(self) -> int:
+        return max(1, -(-len(self.codes) // WORD_BITS))
+
+    def has(self, code: str, *, own: bool = False) -> pl.Expr:
+        """Whether the item (own) or its listing has the issue `code`; false for codes no check has."""
+        if code not in self.codes:
+            return pl.lit(False)
+        word, bit = divmod(self.codes.index(code), WORD_BITS)
+        column = c.issue_word(word, own=own)
+        return (pl.col(column) & pl.lit(1 << bit, dtype=pl.UInt64)) != 0
+
+    def any_issue(self, *, own: bool = False) -> pl.Expr:
+        return pl.any_horizontal(pl.col(c.issue_word(w, own=own)) != 0 for w in range(self.words))
+
+    def codes_of(self, words: Sequence[int]) -> list[str]:
+        """The codes whose bits are set in `words` (one row's issue words)."""
+        return [code for i, code in enumerate(self.codes) if words[i // WORD_BITS] >> (i % WORD_BITS) & 1]
+
+
+WORD_BITS = 64
+
+
 def apply_checks(skus: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
     """The SKU frame with each item's own issues, its listing's issues, whether the listing is blocked
     and how many variants it has; values that optional checks found wrong are cleared."""
     for check in checks:
         if check.clears is not None and check.severity is Severity.MANDATORY:
             raise ValueError(f"check {check.code}: only optional checks may clear a value")
-    mandatory = [check.code for check in checks if check.severity is Severity.MANDATORY]
-    flags = [pl.when(check.found.fill_null(False)).then(pl.lit(check.code)) for check in checks]
-    own = pl.concat_list(flags).list.drop_nulls() if flags else pl.lit([], dtype=pl.List(pl.String))
-    with_issues = skus.with_columns(own.alias(c.ISSUES))
+    index = IssueIndex.of(checks)
+    flags = [check.found.fill_null(False) for check in checks]
+    words = [
+        pl.sum_horizontal(
+            flag.cast(pl.UInt64) * pl.lit(1 << bit, dtype=pl.UInt64)
+            for bit, flag in enumerate(flags[w * WORD_BITS : (w + 1) * WORD_BITS])
+        ).alias(c.issue_word(w, own=True))
+        if flags[w * WORD_BITS :]
+        else pl.lit(0, dtype=pl.UInt64).alias(c.issue_word(w, own=True))
+        for w in range(index.words)
+    ]
+    # A listing's key as a small integer: windows over it are much cheaper than over text.
+    listing = pl.col(c.LISTING).cast(pl.Categorical).to_physical().alias(_LISTING_INDEX)
+    frame = skus.with_columns(listing).with_columns(words)
     cleared: dict[str, pl.Expr] = {}
-    for check in checks:
+    for check, flag in zip(checks, flags, strict=True):
         if check.clears is not None:
-            hit = check.found.fill_null(False)
-            cleared[check.clears] = cleared.get(check.clears, pl.lit(False)) | hit
+            cleared[check.clears] = cleared.get(check.clears, pl.lit(False)) | flag
     if cleared:
-        with_issues = with_issues.with_columns(
+        frame = frame.with_columns(
             pl.when(hit).then(None).otherwise(pl.col(name)).alias(name) for name, hit in cleared.items()
         )
-    every = pl.col(c.ISSUES).list.explode(keep_nulls=False, empty_as_null=False)
-    listing_issues = every.unique().sort().over(c.LISTING, mapping_strategy="join")
-    return with_issues.with_columns(
-        listing_issues.alias(c.LISTING_ISSUES), pl.len().over(c.LISTING).cast(pl.UInt32).alias(c.VARIANTS)
-    ).with_columns(
-        pl.col(c.LISTING_ISSUES).list.eval(pl.element().is_in(mandatory)).list.any().alias(c.BLOCKED)
+    mandatory = [check.code for check in checks if check.severity is Severity.MANDATORY]
+    frame = frame.with_columns(
+        *[
+            pl.col(c.issue_word(w, own=True))
+            .bitwise_or()
+            .over(_LISTING_INDEX)
+            .alias(c.issue_word(w, own=False))
+            for w in range(index.words)
+        ],
+        pl.len().over(_LISTING_INDEX).cast(pl.UInt32).alias(c.VARIANTS),
     )
+    blocked = pl.any_horizontal(index.has(code) for code in mandatory) if mandatory else pl.lit(False)
+    return frame.with_columns(blocked.alias(c.BLOCKED)).drop(_LISTING_INDEX)
+
+
+_LISTING_INDEX = "\x00listing_index"
 
 
 def summarise(
     skus: pl.DataFrame, checks: Sequence[Check], *, excluded_items: int, excluded_listings: int
 ) -> QualitySummary:
     """The quality summary of a checked SKU frame (apply_checks)."""
+    index = IssueIndex.of(checks)
     listings = skus.group_by(c.LISTING).agg(
-        pl.col(c.LISTING_ISSUES).first(), pl.col(c.BLOCKED).first(), pl.len().alias("items")
+        *[pl.col(c.issue_word(w, own=False)).first() for w in range(index.words)],
+        pl.col(c.BLOCKED).first(),
+        pl.len().alias("items"),
     )
-    per_listing = (
-        listings.select(pl.col(c.LISTING_ISSUES).alias("code"), "items")
-        .explode("code")
-        .drop_nulls("code")
-        .group_by("code")
-        .agg(pl.len().alias("listings"), pl.col("items").sum())
-    )
-    own = skus.select(pl.col(c.ISSUES).alias("code")).explode("code").drop_nulls().group_by("code").len()
-    counts = {row[0]: (row[1], row[2]) for row in per_listing.iter_rows()}
-    own_counts = dict(own.iter_rows())
+    on_listings = listings.select(
+        *[index.has(code).sum().alias(f"listings {code}") for code in index.codes],
+        *[pl.col("items").filter(index.has(code)).sum().alias(f"items {code}") for code in index.codes],
+    ).row(0, named=True)
+    own = skus.select(index.has(code, own=True).sum().alias(code) for code in index.codes).row(0, named=True)
     issues = [
         Issue(
             check.code,
@@ -124,12 +178,12 @@ def summarise(
             check.label,
             check.message,
             check.fix,
-            items=int(counts[check.code][1]),
-            listings=int(counts[check.code][0]),
-            own_items=int(own_counts.get(check.code, 0)),
+            items=int(on_listings[f"items {check.code}"]),
+            listings=int(on_listings[f"listings {check.code}"]),
+            own_items=int(own[check.code]),
         )
         for check in checks
-        if check.code in counts
+        if on_listings[f"listings {check.code}"]
     ]
     issues.sort(key=lambda i: (i.severity is not Severity.MANDATORY, -i.listings, i.code))
     blocked = int(listings[c.BLOCKED].sum())

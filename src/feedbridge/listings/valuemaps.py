@@ -25,6 +25,11 @@ def normalised(text: pl.Expr) -> pl.Expr:
     )
 
 
+def normalised_text(text: str) -> str:
+    """`normalised` for one text (the same expression, so both spell alike)."""
+    return str(pl.select(normalised(pl.lit(text, dtype=pl.String))).item() or "")
+
+
 def spellings(choices: Iterable[Choice]) -> dict[str, str]:
     """Normalised spelling → choice id, for the spellings that name exactly one choice."""
     pairs = [(name, c.id) for c in choices for name in (*c.names.values(), *c.aliases)]

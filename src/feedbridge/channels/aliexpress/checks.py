@@ -8,7 +8,7 @@ listing so that it is accepted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import polars as pl
 
@@ -32,9 +32,15 @@ COUNTRY_PRICE_FLOOR = 0.7  # of the base price (§6.3)
 COUNTRY_DISCOUNT_FLOOR = 0.1  # of the country price
 
 
-def checks(requirements: Requirements, schema: pl.Schema) -> list[Check]:
-    """Every check for SKU frames with `schema` (build.build_skus), in the order issues are listed."""
-    found = [*_identity_checks(), *_category_checks(requirements)]
+def checks(
+    requirements: Requirements, schema: pl.Schema, repeated_codes: Collection[str] = ()
+) -> list[Check]:
+    """Every check for SKU frames with `schema` (build.build_skus), in the order issues are listed.
+
+    `repeated_codes` are the listing-and-SKU-code keys (`repeated_code_key`) whose SKU code another item
+    has first: found over all items at once (repeated_sku_codes), since a frame may hold part of them.
+    """
+    found = [*_identity_checks(repeated_codes), *_category_checks(requirements)]
     for spec in requirements.shared:
         found += _shared_checks(spec, schema)
     found += _image_checks(requirements, schema)
@@ -52,15 +58,32 @@ def _empty(schema: pl.Schema, name: str) -> pl.Expr:
     if name not in schema:
         return pl.lit(True)
     if isinstance(schema[name], pl.List):
-        return pl.col(name).list.drop_nulls().list.len().fill_null(0) == 0
+        return pl.col(name).list.len().fill_null(0) == 0
     return pl.col(name).is_null()
 
 
-def _identity_checks() -> list[Check]:
+def repeated_code_key() -> pl.Expr:
+    return pl.concat_str(pl.col(c.LISTING), pl.lit("\x1f"), pl.col(c.SKU_CODE))
+
+
+def repeated_sku_codes(skus: pl.LazyFrame) -> list[str]:
+    """Keys (repeated_code_key) of the items whose SKU code an earlier item has, in another listing or
+    earlier in the same one: the items a seller's products cannot take (codes are once per seller).
+    Every item of a listing that repeats a code within itself is one of them."""
+    code = pl.col(c.SKU_CODE)
+    repeated = (
+        skus.select(c.LISTING, c.SKU_CODE).with_row_index("row").filter(code.is_duplicated() & code.ne(""))
+    )
+    first = pl.col(c.LISTING).sort_by("row").first().over(c.SKU_CODE)
+    within = pl.len().over(c.SKU_CODE, c.LISTING) > 1
+    keys = repeated.filter((pl.col(c.LISTING) != first) | within).select(repeated_code_key())
+    return keys.collect().to_series().unique().to_list()
+
+
+def _identity_checks(repeated_codes: Collection[str]) -> list[Check]:
     code = pl.col(c.SKU_CODE)
     known = code.is_not_null() & (code != "")
-    in_listing_twice = known & code.is_duplicated().over(c.LISTING)
-    in_earlier_listing = known & (pl.col(c.LISTING).first().over(c.SKU_CODE) != pl.col(c.LISTING))
+    repeated = repeated_code_key().is_in(sorted(repeated_codes)) if repeated_codes else pl.lit(False)
     return [
         Check("missing:sku_code", MANDATORY, "sku_code", "SKU code",
               "The item has no value in the API's unique ID field, which becomes its SKU code.",
@@ -68,7 +91,7 @@ def _identity_checks() -> list[Check]:
         Check("sku_code_duplicate", MANDATORY, "sku_code", "SKU code",
               "Another item has the same SKU code: AliExpress needs each SKU code once per seller (the "
               "first listing with the code is sent, the others are not). Make the unique ID field unique.",
-              Fix.SHOW_SOURCE, in_listing_twice | in_earlier_listing),
+              Fix.SHOW_SOURCE, repeated),
         Check("sku_code_format", OPTIONAL, "sku_code", "SKU code",
               "The SKU code has spaces, other characters than letters, digits, - _ . or more than 20 "
               "characters; AliExpress's older tools reject such codes.",
@@ -118,12 +141,8 @@ def _shared_checks(spec: AttributeSpec, schema: pl.Schema) -> list[Check]:
                            Fix.VIEW_ITEMS, low | high, clears))  # fmt: skip
     if spec.kind is Kind.CHOICE and _present(schema, c.raw(key)):
         found.append(Check(f"not_mapped:{key}", OPTIONAL, key, label,
-                           f"{label}: the item's value is not mapped to one of AliExpress's values; add it "
-                           "to the value map.", Fix.VIEW_IN_BUILD, raw.is_not_null() & value.is_null()))  # fmt: skip
-        allowed = [choice.id for choice in spec.choices]
-        found.append(Check(f"not_allowed:{key}", severity, key, label,
-                           f"{label} is not one of the values your AliExpress account offers{left_out}.",
-                           Fix.VIEW_IN_BUILD, value.is_not_null() & ~value.is_in(allowed), clears))  # fmt: skip
+                           f"{label}: the item's value is not one of the values your AliExpress account offers; "
+                           "add it to the value map.", Fix.VIEW_IN_BUILD, raw.is_not_null() & value.is_null()))  # fmt: skip
     if spec.max_length is not None and spec.kind in (Kind.TEXT, Kind.HTML):
         found.append(Check(f"too_long:{key}", MANDATORY, key, label,
                            f"{label} is longer than {spec.max_length} characters; shorten it with a rule "
@@ -211,7 +230,7 @@ def _not_allowed(uses: list[CategoryAttribute], column: str, kind: Kind) -> pl.E
     for allowed, categories in groups.items():
         ids = sorted(allowed)
         if kind is Kind.CHOICES:
-            outside = value.list.drop_nulls().list.eval(~pl.element().is_in(ids)).list.any()
+            outside = value.list.eval(~pl.element().is_in(ids)).list.any()
         else:
             outside = value.is_not_null() & ~value.is_in(ids)
         parts.append(category.is_in(sorted(categories)) & outside)
@@ -259,16 +278,22 @@ def _value_checks(
         return []
     value, raw = pl.col(key), pl.col(c.raw(key))
     if uses[0].kind is Kind.CHOICES:
-        unmapped = value.list.eval(pl.element().is_null()).list.any()
+        unmapped = raw.list.len() != value.list.len()
     else:
         unmapped = raw.is_not_null() & value.is_null()
+    found = [
+        Check(f"not_mapped:{key}", OPTIONAL, key, label,
+              f"{label}: a value of the item is not mapped to one of AliExpress's values, so it is not "
+              "sent; add it to the value map.", Fix.VIEW_IN_BUILD, unmapped),
+    ]  # fmt: skip
+    allowed_sets = {frozenset(choice.id for choice in use.choices) for use in uses}
+    if len(allowed_sets) < 2:
+        return found  # the build keeps only allowed values: every category allows the same ones
     outside = _not_allowed(uses, key, uses[0].kind)
     # Variant values are never left out: the variants would lose what tells them apart.
     blocking = pl.lit(True) if always_blocking else pl.col(c.CATEGORY).is_in(_by_level(uses, Level.MANDATORY))
     return [
-        Check(f"not_mapped:{key}", OPTIONAL, key, label,
-              f"{label}: a value of the item is not mapped to one of AliExpress's values, so it is not "
-              "sent; add it to the value map.", Fix.VIEW_IN_BUILD, unmapped),
+        *found,
         Check(f"not_allowed:{key}", MANDATORY, key, label,
               f"{label}: the value is not allowed in the item's category; map it to an allowed value.",
               Fix.VIEW_IN_BUILD, outside & blocking),

@@ -29,11 +29,21 @@ _SKU_CONTENT, _SKU_PRICE, _SKU_STOCK = "\x00sku_content", "\x00sku_price", "\x00
 _PRODUCT = "\x00product"  # product-level members (everything but the SKUs and the country prices)
 _SKUS, _COUNTRIES = "\x00skus", "\x00countries"
 SKU_LEVEL = ("price", "discount_price", "stock", "ean")
-# What the sync needs of a listing, in this order.
+# What the sync needs of a listing, in this order (with the listing's issue words after BLOCKED).
 LISTING_COLUMNS = (
-    c.LISTING, c.GROUP, c.CATEGORY, ITEM_IDS, SKU_CODES, c.VARIANTS, c.BLOCKED, c.LISTING_ISSUES,
-    PAYLOAD, CONTENT_HASH, PRICE_HASH, STOCK_HASH,
-)  # fmt: skip
+    c.LISTING,
+    c.POSITION,
+    c.GROUP,
+    c.CATEGORY,
+    ITEM_IDS,
+    SKU_CODES,
+    c.VARIANTS,
+    c.BLOCKED,
+    PAYLOAD,
+    CONTENT_HASH,
+    PRICE_HASH,
+    STOCK_HASH,
+)
 
 
 class PayloadFormat(StrEnum):
@@ -58,15 +68,20 @@ def listing_payloads(
         *[_country_entry(country).alias(_country(country)) for country in countries],
     )
     sku_json = j.obj([pl.col(_SKU_CONTENT), pl.col(_SKU_PRICE), pl.col(_SKU_STOCK)])
-    listings = sku_rows.group_by(c.LISTING, maintain_order=True).agg(
-        *[pl.col(name).first() for name in schema if _product_level(name)],
+    # A listing's own values are its first item's: picking those rows is far cheaper than first() per
+    # column in the aggregation, which only gathers what every SKU contributes.
+    first_items = sku_rows.filter(pl.col(c.LISTING).is_first_distinct()).select(
+        name for name in schema if _product_level(name)
+    )
+    per_listing = sku_rows.group_by(c.LISTING, maintain_order=True).agg(
         pl.col(c.ITEM_ID).alias(ITEM_IDS),
         pl.col(c.SKU_CODE).alias(SKU_CODES),
-        pl.len().cast(pl.UInt32).alias(c.VARIANTS),
         sku_json.str.join(",").alias(_SKUS),
-        *[pl.col(name).str.join("|") for name in (_SKU_CONTENT, _SKU_PRICE, _SKU_STOCK)],
+        *[pl.col(name).fill_null("").str.join("|") for name in (_SKU_CONTENT, _SKU_PRICE, _SKU_STOCK)],
         *[pl.col(_country(k)).drop_nulls().str.join(",") for k in countries],
     )
+    # Both are in the order of each listing's first item, so they line up row for row.
+    listings = pl.concat([first_items, per_listing.drop(c.LISTING)], how="horizontal")
     attributes = _configured(requirements, schema, variant=False)
     product = (_instance_product if instance else _post_product)(requirements, attributes)
     payload = j.obj(
@@ -80,11 +95,13 @@ def listing_payloads(
         listings.with_columns(j.members(product).alias(_PRODUCT), _country_list(countries).alias(_COUNTRIES))
         .with_columns(
             payload.alias(PAYLOAD),
-            _hash(pl.concat_str(pl.col(_PRODUCT), pl.lit("|"), pl.col(_SKU_CONTENT))).alias(CONTENT_HASH),
+            _hash(pl.concat_str(pl.col(_PRODUCT).fill_null(""), pl.lit("|"), pl.col(_SKU_CONTENT))).alias(
+                CONTENT_HASH
+            ),
             _hash(pl.concat_str(pl.col(_SKU_PRICE), pl.lit("|"), pl.col(_COUNTRIES))).alias(PRICE_HASH),
             _hash(pl.col(_SKU_STOCK)).alias(STOCK_HASH),
         )
-        .select(LISTING_COLUMNS)
+        .select(*LISTING_COLUMNS[:8], pl.col("^listing_issues\\..*$"), *LISTING_COLUMNS[8:])
     )
 
 
@@ -98,7 +115,7 @@ def _country_list(countries: list[str]) -> pl.Expr:
         pl.when(pl.col(_country(k)) != "").then(
             j.obj(
                 [
-                    j.member("ship_to_country", pl.lit(k)),
+                    j.constant("ship_to_country", k),
                     j.raw_member("sku_price_by_country_list", _array(pl.col(_country(k)))),
                 ]
             )
@@ -112,7 +129,7 @@ def _country_configuration() -> pl.Expr:
     """multi_country_price_configuration (§6.3), null when no SKU has a localized price."""
     configuration = j.obj(
         [
-            j.member("price_type", pl.lit("absolute")),
+            j.constant("price_type", "absolute"),
             j.raw_member("country_price_list", _array(pl.col(_COUNTRIES))),
         ]
     )
@@ -121,7 +138,8 @@ def _country_configuration() -> pl.Expr:
 
 def _hash(text: pl.Expr) -> pl.Expr:
     """xxh3-64 of the text as a decimal string (polars-hash registers `nchash` on expressions)."""
-    hashed: pl.Expr = cast(Any, text).nchash.xxh3_64()
+    # The plugin hands column names to Rust as C strings: no NUL in them.
+    hashed: pl.Expr = cast(Any, text.alias("text")).nchash.xxh3_64()
     return hashed.cast(pl.String)
 
 
@@ -135,15 +153,21 @@ def _configured(requirements: Requirements, schema: pl.Schema, *, variant: bool)
     ]
 
 
+_NOT_PRODUCT = (c.ITEM_ID, c.SKU_CODE, c.CATEGORY_SOURCE, c.CATEGORY_LINE, *SKU_LEVEL)
+_NOT_PRODUCT_PREFIXES = (
+    "raw:",
+    "sku_attribute.",
+    "sku_alias.",
+    "sku_image.",
+    "price.",
+    "discount_price.",
+    "issues.",
+)
+
+
 def _product_level(name: str) -> bool:
-    return not (
-        name in SKU_LEVEL
-        or name
-        in (c.ITEM_ID, c.SKU_CODE, c.LISTING, c.ISSUES, c.CATEGORY_SOURCE, c.CATEGORY_LINE, c.VARIANTS)
-        or name.startswith(
-            ("raw:", "sku_attribute.", "sku_alias.", "sku_image.", "price.", "discount_price.")
-        )
-    )
+    """Whether a SKU frame column is one value for the whole listing (its first item's)."""
+    return name not in _NOT_PRODUCT and not name.startswith(_NOT_PRODUCT_PREFIXES)
 
 
 def _money(column: str) -> pl.Expr:
@@ -160,13 +184,13 @@ def _country_entry(country: str) -> pl.Expr:
     return pl.when(price.is_not_null()).then(entry)
 
 
-def _choice_ids(attribute: CategoryAttribute, column: str) -> pl.Expr:
-    values = pl.col(column)
-    return values.list.drop_nulls() if attribute.kind is Kind.CHOICES else values
+def _has_value(attribute: CategoryAttribute) -> pl.Expr:
+    values = pl.col(attribute_key(attribute.id))
+    return values.list.len() > 0 if attribute.kind is Kind.CHOICES else values.is_not_null()
 
 
-def _sku_content(variants: list[CategoryAttribute], instance: bool) -> list[pl.Expr]:
-    found = [j.member("sku_code", pl.col(c.SKU_CODE)), j.member("ean_code", pl.col("ean"))]
+def _sku_content(variants: list[CategoryAttribute], instance: bool) -> list[j.Part]:
+    found: list[j.Part] = [j.member("sku_code", pl.col(c.SKU_CODE)), j.member("ean_code", pl.col("ean"))]
     if instance:
         entries = [
             pl.when(pl.col(variant_key(a.id)).is_not_null()).then(
@@ -178,19 +202,20 @@ def _sku_content(variants: list[CategoryAttribute], instance: bool) -> list[pl.E
             )
             for a in variants
         ]  # fmt: skip
-        found.append(pl.when(j.members(entries) != "").then(j.raw_member("sku_attributes", j.obj(entries))))
+        present = j.members(entries).is_not_null()
+        found.append(pl.when(present).then(j.raw_member("sku_attributes", j.obj(entries))))
     else:
         entries = [
             pl.when(pl.col(variant_key(a.id)).is_not_null()).then(j.obj([
-                j.member("sku_attribute_name_id", pl.lit(a.id)),
+                j.constant("sku_attribute_name_id", a.id),
                 j.member("sku_attribute_value_id", pl.col(variant_key(a.id)).cast(pl.Int64, strict=False)),
                 j.member("sku_attribute_value", pl.col(c.alias(a.id))),
                 j.member("sku_image_url", pl.col(c.variant_image(a.id))),
             ]))
             for a in variants
         ]  # fmt: skip
-        listed = j.members(entries)
-        found.append(pl.when(listed != "").then(j.raw_member("sku_attributes_list", _array(listed))))
+        # Null when the SKU has no variant attribute, and so is the member.
+        found.append(j.raw_member("sku_attributes_list", _array(j.members(entries))))
     return found
 
 
@@ -202,26 +227,24 @@ def _description_modules() -> pl.Expr:
     """The description as one HTML module (an empty list when there is none)."""
     html = j.obj(
         [
-            j.member("type", pl.lit("html")),
+            j.constant("type", "html"),
             j.raw_member("html", j.obj([j.member("content", pl.col("description"))])),
         ]
     )
     return pl.when(pl.col("description").is_not_null()).then(_array(html)).otherwise(pl.lit("[]"))  # fmt: skip
 
 
-def _instance_product(requirements: Requirements, attributes: list[CategoryAttribute]) -> list[pl.Expr]:
+def _instance_product(requirements: Requirements, attributes: list[CategoryAttribute]) -> list[j.Part]:
     locale = LOCALES[requirements.language]
-    title = j.obj([j.member("locale", pl.lit(locale)), j.member("title", pl.col("title"))])
-    description = j.obj(
-        [j.member("locale", pl.lit(locale)), j.raw_member("module_list", _description_modules())]
-    )
+    title = j.obj([j.constant("locale", locale), j.member("title", pl.col("title"))])
+    description = j.obj([j.constant("locale", locale), j.raw_member("module_list", _description_modules())])
     category_attributes = j.obj([
-        j.raw_member(a.name, j.obj([j.member("value", _choice_ids(a, attribute_key(a.id)))]))
+        pl.when(_has_value(a)).then(j.raw_member(a.name, j.obj([j.member("value", pl.col(attribute_key(a.id)))])))
         for a in attributes
     ])  # fmt: skip
     return [
         j.member("category_id", pl.col(c.CATEGORY)),
-        j.member("locale", pl.lit(locale)),
+        j.constant("locale", locale),
         j.raw_member("title_multi_language_list", _array(title)),
         j.raw_member("description_multi_language_list", _array(description)),
         j.member("product_units_type", pl.col("product_unit")),
@@ -240,20 +263,20 @@ def _instance_product(requirements: Requirements, attributes: list[CategoryAttri
     ]
 
 
-def _post_product(requirements: Requirements, attributes: list[CategoryAttribute]) -> list[pl.Expr]:
+def _post_product(requirements: Requirements, attributes: list[CategoryAttribute]) -> list[j.Part]:
     language = requirements.language
-    subject = j.obj([j.member("language", pl.lit(language)), j.member("subject", pl.col("title"))])
-    detail = j.obj([j.member("version", pl.lit("2.0.0")), j.raw_member("moduleList", _description_modules())])
-    description = j.obj([j.member("language", pl.lit(language)), j.member("web_detail", detail)])
+    subject = j.obj([j.constant("language", language), j.member("subject", pl.col("title"))])
+    detail = j.obj([j.constant("version", "2.0.0"), j.raw_member("moduleList", _description_modules())])
+    description = j.obj([j.constant("language", language), j.member("web_detail", detail)])
     entries: list[pl.Expr] = []
     for a in attributes:
         column = pl.col(attribute_key(a.id))
         if a.kind is Kind.TEXT:
-            name_id = j.member("aliexpress_attribute_name_id", pl.lit(a.id))
+            name_id = j.constant("aliexpress_attribute_name_id", a.id)
             entry = j.obj([name_id, j.member("attribute_value", column)])
             entries.append(pl.when(column.is_not_null()).then(pl.concat_list(entry)))
             continue
-        ids = _choice_ids(a, attribute_key(a.id))
+        ids = pl.col(attribute_key(a.id))
         each = (ids if a.kind is Kind.CHOICES else pl.concat_list(ids)).list.eval(
             pl.concat_str(pl.lit(j.key("aliexpress_attribute_value_id")), pl.element())
         )
@@ -266,7 +289,7 @@ def _post_product(requirements: Requirements, attributes: list[CategoryAttribute
     )
     return [
         j.member("aliexpress_category_id", pl.col(c.CATEGORY)),
-        j.member("language", pl.lit(language)),
+        j.constant("language", language),
         j.raw_member("multi_language_subject_list", _array(subject)),
         pl.when(pl.col("description").is_not_null()).then(
             j.raw_member("multi_language_description_list", _array(description))

@@ -28,6 +28,7 @@ from feedbridge.listings.requirements import (
     Requirements,
     Tab,
 )
+from feedbridge.rules.templates import ALIEXPRESS_COLOURS
 
 MAX_TITLE = 218
 MAX_IMAGES = 6  # the main image and five more
@@ -35,6 +36,7 @@ MAX_VARIANTS = 200  # SKUs per product: the batch price and inventory APIs' limi
 MIN_PRICE, MAX_PRICE = 0.01, 999_999
 MAX_STOCK = 999_999
 BRAND_ATTRIBUTE_ID = 2  # mandatory unless brand_name names a permitted brand (REFERENCE §3.1)
+COLOR_ATTRIBUTE_ID = 14  # the Color SKU attribute (REFERENCE §3.1 sample)
 PLATFORM_FREIGHT_TEMPLATE = "1000"  # not usable by overseas sellers (§3.12)
 DEFAULT_SERVICE_POLICY = "0"
 # Locales of the instance format (§3.9 shows es_ES; the others follow the platform's pattern).
@@ -43,9 +45,35 @@ LOCALES = {
     "de": "de_DE", "nl": "nl_NL", "in": "in_ID", "ar": "ar_MA", "ja": "ja_JP", "ko": "ko_KR", "th": "th_TH",
     "vi": "vi_VN", "iw": "iw_IL",
 }  # fmt: skip
-SHIP_TO_COUNTRIES = (
-    "RU US CA ES FR UK NL IL BR CL AU UA BY JP TH SG KR ID MY PH VN IT DE SA AE PL TR"
-).split()  # §6.3
+SHIP_TO_COUNTRIES = [
+    "RU",
+    "US",
+    "CA",
+    "ES",
+    "FR",
+    "UK",
+    "NL",
+    "IL",
+    "BR",
+    "CL",
+    "AU",
+    "UA",
+    "BY",
+    "JP",
+    "TH",
+    "SG",
+    "KR",
+    "ID",
+    "MY",
+    "PH",
+    "VN",
+    "IT",
+    "DE",
+    "SA",
+    "AE",
+    "PL",
+    "TR",
+]  # §6.3
 # REFERENCE §4.6.
 PRODUCT_UNITS = {
     "100000015": "piece/pieces", "100000000": "bag/bags", "100000001": "barrel/barrels",
@@ -119,6 +147,15 @@ SHARED: tuple[AttributeSpec, ...] = (
 SHARED_KEYS = tuple(spec.key for spec in SHARED)
 
 
+def _colour_words(names: Mapping[str, str]) -> tuple[str, ...]:
+    """Colour words of feeds in several languages for a Color value (rules.templates' table), found by
+    any of the value's names: "Grey" gets grau, gris, grijs … as "Gray" does."""
+    spelled = {name.casefold() for name in names.values()}
+    return next(
+        (words for name, words in ALIEXPRESS_COLOURS.items() if spelled & {name.casefold(), *words}), ()
+    )
+
+
 def _levels(attribute: AccountAttribute, required: bool, kind: Kind) -> Level:
     if required:
         return Level.MANDATORY
@@ -149,7 +186,9 @@ def category_requirements(
         kind = _kind(attribute)
         allowed = _allowed_ids(part.get("properties", {}).get(name, {}))
         choices = tuple(
-            Choice(str(v.id), v.names) for v in attribute.values if allowed is None or str(v.id) in allowed
+            Choice(str(v.id), v.names, _colour_words(v.names) if attribute.id == COLOR_ATTRIBUTE_ID else ())
+            for v in attribute.values
+            if allowed is None or str(v.id) in allowed
         )
         found.append(
             CategoryAttribute(

@@ -44,7 +44,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["api_id"], ["aliexpress_apis.id"], name=op.f("fk_builds_api_id_aliexpress_apis"), ondelete="CASCADE"
+            ["api_id"],
+            ["aliexpress_apis.id"],
+            name=op.f("fk_builds_api_id_aliexpress_apis"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_builds")),
         sa.UniqueConstraint("api_id", name=op.f("uq_builds_api_id")),
