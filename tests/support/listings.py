@@ -163,6 +163,55 @@ def set_up_api(shop: ConnectedShop, feed: Path, name: str = "AE") -> int:
     return api
 
 
+IMG = "https://img.example.com"
+BLUE = "900001404"
+# Five items whose every listing's fate is known: a dress group blocked by one variant (no stock, a colour
+# that maps to nothing), a lamp that is ready (decimal commas, a weight in kg), a gadget no line categorizes.
+SMALL_FEED = f"""\
+id,item_group_id,title,description,image_link,additional_image_link,price,sale_price,quantity,brand,color,size,material,product_type,weight
+D1,G1,Summer dress S,<p>Light cotton</p>,{IMG}/d1.jpg,"{IMG}/d1b.jpg,{IMG}/d1.jpg","20,00","15,00",5,Acme,Rot,S,Cotton,Dresses,300 g
+D2,G1,Summer dress M,<p>Light cotton</p>,{IMG}/d2.jpg,,"20,00",,3,Acme,Rot,M,Cotton,Dresses,300 g
+D3,G1,Summer dress navy M,<p>Light cotton</p>,{IMG}/d3.jpg,,"20,00",,0,Acme,Navy,M,Cotton,Dresses,300 g
+S1,,Table lamp,<p>Brass</p>,{IMG}/s1.jpg,,"35,50",,2,Nordvik,,,,Lighting,"1,2 kg"
+S2,,Gadget,<p>Odd</p>,{IMG}/s2.jpg,,"10,00",,1,Acme,,,,Gadgets,100 g
+"""
+
+
+def small_build(shop: ConnectedShop) -> dict[str, Any]:
+    shared = {spec.key: spec for spec in account_shared(shop.sessions, shop.ctx, shop.connection_id)}
+    return {
+        "shared": {
+            "title": {"field": "title"}, "description": {"field": "description"},
+            "main_image": {"field": "image_link"}, "extra_images": {"field": "additional_image_link"},
+            "price": {"field": "price"}, "discount_price": {"field": "sale_price"}, "stock": {"field": "quantity"},
+            "brand_name": {"field": "brand"}, "product_unit": {"static": "piece/pieces"},
+            "inventory_deduction": {"static": "payment_success_deduct"},
+            "product_group": {"static": shared["product_group"].choices[0].name()},
+            "weight": {"field": "weight"}, "length": {"static": "30"}, "width": {"static": "20"},
+            "height": {"static": "5"}, "dispatch_time": {"static": "2"},
+            "freight_template": {"static": shared["freight_template"].choices[0].id}, "service_policy": {"static": "0"},
+        },
+        "category": {"2": {"field": "brand"}, "219": {"static": "CN(Origin)"}, "10": {"field": "material"}},
+        "variants": {"group_field": "item_group_id", "attributes": {"14": {"field": "color"}, "5": {"field": "size"}}},
+        "localized_prices": [{"country": "FR", "price": {"formula": "{price} * 1.1", "round": {"ending": ".99"}}}],
+    }  # fmt: skip
+
+
+def small_api(shop: ConnectedShop, project_name: str | None = None) -> int:
+    """API 'AE' on a new project with SMALL_FEED: lines for dresses and lighting, small_build saved."""
+    project = shop.new_project(project_name)
+    shop.import_feed(project, SMALL_FEED)
+    api_id = shop.new_api(project)
+    tree = category_tree(shop.sessions, shop.ctx, shop.connection_id)
+    with shop.sessions.begin() as session:
+        for product_type, category in (("Dresses", WOMEN_DRESSES), ("Lighting", COOKWARE)):
+            when = {"all": [{"op": "equals", "field": "product_type", "value": product_type}]}
+            line = CategoryLine.model_validate({"if": when, "category_id": category})
+            add_line(session, shop.company_id, api_id, line, tree=tree)
+    save_build(shop.sessions, shop.ctx, shop.company_id, api_id, parse_build(small_build(shop)))
+    return api_id
+
+
 @dataclass
 class Poster:
     """Posts payloads as a run will: each image URL uploaded to the photobank once, then the product."""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbridge.apis.models import AliExpressApi
+from feedbridge.catalog.errors import NoItems
 from feedbridge.catalog.items import current_items
 from feedbridge.catalog.model import FieldType
 from feedbridge.catalog.snapshots import SnapshotRef, read_snapshot
@@ -22,6 +23,7 @@ from feedbridge.rules.engine import EvaluationContext, run_layers
 from feedbridge.rules.model import Exclude, Layer, RuleSet
 from feedbridge.rules.records import RuleSetRecord
 from feedbridge.rules.services import rule_set_of
+from feedbridge.rules.validation import fields_after
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ def api_layers(session: Session, api: AliExpressApi) -> tuple[tuple[Layer, RuleS
     if api.rule_set_id is not None:
         records.append(session.get_one(RuleSetRecord, api.rule_set_id))
     return tuple((Layer(record.layer), rule_set_of(record)) for record in records if record is not None)
+
+
+def api_fields(session: Session, company_id: int, api: AliExpressApi) -> dict[str, FieldType] | None:
+    """The fields (and types) of the API's items after the project and API rules, from the rules alone
+    (no item is read); None before the project's first import run."""
+    try:
+        fields: dict[str, FieldType] = dict(current_items(session, company_id, api.project_id).field_types)
+    except NoItems:
+        return None
+    for _, rule_set in api_layers(session, api):
+        fields = fields_after(rule_set, fields)
+    return fields
 
 
 def api_items(

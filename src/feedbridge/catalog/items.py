@@ -110,7 +110,7 @@ def list_items(
     ref = current_items(session, company_id, project_id)
     items = read_snapshot(ref)
     schema = items.collect_schema()
-    shown = _fields(fields, schema, ref.id_field)
+    shown = shown_fields(fields, schema, ref.id_field)
     if where is not None:
         items = items.filter(where.expression(schema))
     total = int(items.select(pl.len()).collect().item())
@@ -119,7 +119,8 @@ def list_items(
     return ItemPage(ref.id_field, shown, types, rows, total, page, page_size)
 
 
-def _fields(wanted: list[str] | None, schema: pl.Schema, id_field: str) -> list[str]:
+def shown_fields(wanted: list[str] | None, schema: pl.Schema, id_field: str) -> list[str]:
+    """The fields a page shows: `wanted` (the ID field first), or every field."""
     if not wanted:
         return list(schema)
     missing = [name for name in wanted if name not in schema]

@@ -196,13 +196,13 @@ def write_snapshot(
         diff=diff,
         extra=dict(extra or {}),
     )
-    _write_atomically(
+    write_atomically(
         ref.path,
         lambda tmp: lazy.sink_parquet(tmp, row_group_size=SNAPSHOT_ROW_GROUP_ROWS, **_PARQUET_OPTIONS),
     )
     if has_ids:
-        _write_atomically(ref.hashes_path, lambda tmp: hashes.write_parquet(tmp, **_PARQUET_OPTIONS))
-    _write_atomically(ref.metadata_path, lambda tmp: tmp.write_bytes(orjson.dumps(ref.to_dict())))
+        write_atomically(ref.hashes_path, lambda tmp: hashes.write_parquet(tmp, **_PARQUET_OPTIONS))
+    write_atomically(ref.metadata_path, lambda tmp: tmp.write_bytes(orjson.dumps(ref.to_dict())))
     return ref
 
 
@@ -225,7 +225,8 @@ _PARQUET_OPTIONS: dict[str, Any] = {
 }
 
 
-def _write_atomically(path: Path, write: Any) -> None:
+def write_atomically(path: Path, write: Any) -> None:
+    """`write(tmp)` a file beside `path`, then put it in place in one step (read-only), synced to disk."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)

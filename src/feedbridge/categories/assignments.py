@@ -12,8 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from feedbridge.catalog.snapshots import _write_atomically
-from feedbridge.config import Settings
+from feedbridge.catalog.snapshots import write_atomically
 from feedbridge.errors import InvalidInput
 
 SUGGESTED, ACCEPTED = "suggested", "accepted"
@@ -25,23 +24,24 @@ FILE_NAME = "category_assignments.parquet"
 _WHERE = "category assignments"
 
 
-def assignments_path(settings: Settings, api_id: int) -> Path:
-    return settings.data_dir / "apis" / str(api_id) / FILE_NAME
+def assignments_path(folder: Path) -> Path:
+    """The assignments file in an API's folder (`apis.folders.api_folder`)."""
+    return folder / FILE_NAME
 
 
-def read_assignments(settings: Settings, api_id: int) -> pl.LazyFrame | None:
+def read_assignments(folder: Path) -> pl.LazyFrame | None:
     """The API's assignments, lazily; None before any were written."""
-    path = assignments_path(settings, api_id)
+    path = assignments_path(folder)
     return pl.scan_parquet(path) if path.exists() else None
 
 
-def write_assignments(settings: Settings, api_id: int, frame: pl.DataFrame | pl.LazyFrame) -> None:
+def write_assignments(folder: Path, frame: pl.DataFrame | pl.LazyFrame) -> None:
     """Replace the API's assignments with `frame` (columns as SCHEMA; integer ids and any numeric
     confidence are accepted and stored as Int64 / Float64). InvalidInput says what is wrong where."""
     checked = _checked(frame if isinstance(frame, pl.DataFrame) else frame.collect())
-    path = assignments_path(settings, api_id)
+    path = assignments_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, checked.write_parquet)
+    write_atomically(path, checked.write_parquet)
 
 
 def _checked(frame: pl.DataFrame) -> pl.DataFrame:

@@ -10,13 +10,13 @@ from typing import Any
 from feedbridge.categories.lines import CategoryLine
 from feedbridge.categories.validation import parse_line
 from feedbridge.errors import InvalidInput
-from feedbridge.rules.files import FileFormat, _plain, dump_data, load_data
+from feedbridge.rules.files import FileFormat, dump_data, load_data, plain_data
 
 _KEY = "lines"
 
 
 def lines_data(lines: Sequence[CategoryLine]) -> dict[str, Any]:
-    return {_KEY: [_plain(line) for line in lines]}
+    return {_KEY: [plain_data(line) for line in lines]}
 
 
 def lines_text(lines: Sequence[CategoryLine], fmt: FileFormat = FileFormat.YAML) -> str:

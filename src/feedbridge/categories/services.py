@@ -9,7 +9,7 @@ Services add and flush; the caller owns the transaction and commits. Lines are n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,11 +17,11 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbridge.apis.items import ApiItems, api_items, api_layers
+from feedbridge.apis.folders import api_folder
+from feedbridge.apis.items import ApiItems, api_fields, api_items
 from feedbridge.apis.models import AliExpressApi
 from feedbridge.apis.services import get_api
-from feedbridge.catalog.errors import NoItems
-from feedbridge.catalog.items import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ItemPage, _fields, current_items
+from feedbridge.catalog.items import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ItemPage, shown_fields
 from feedbridge.catalog.model import FieldType
 from feedbridge.categories.assignments import read_assignments
 from feedbridge.categories.categorize import AI, CATEGORY_ID, CATEGORY_SOURCE, LINE, categorize, line_counts
@@ -36,9 +36,8 @@ from feedbridge.connections.account_data import TreeProgress
 from feedbridge.connections.context import ConnectionContext
 from feedbridge.errors import InvalidInput, NotFound
 from feedbridge.rules.columns import is_helper
-from feedbridge.rules.files import _plain
+from feedbridge.rules.files import plain_data
 from feedbridge.rules.model import Group, TextCondition
-from feedbridge.rules.validation import fields_after
 from feedbridge.validation import MAX_NAME_LENGTH
 
 # "Generate lines" is for fields that name categories: a field with more values is something else.
@@ -147,7 +146,7 @@ def set_line_category(
     """Pick line `position`'s target (None: no target, the line categorizes nothing)."""
     api = _locked_api(session, company_id, api_id)
     record = _at(api, _records(session, api.id), position)
-    line = parse_line({**_plain(_line_of(record)), "category_id": category_id}, position)
+    line = parse_line({**plain_data(_line_of(record)), "category_id": category_id}, position)
     check_target(category_id, tree, line_name(position), api.language)
     record.category_id = category_id
     session.flush()
@@ -284,7 +283,7 @@ def categorized_items(
     items = api_items(session, company_id, api, now=now)
     lines = list_lines(session, company_id, api.id)
     frame = categorize(
-        items.items, lines, read_assignments(settings, api.id), id_field=api.unique_id_field, now=now
+        items.items, lines, read_assignments(api_folder(settings, api)), id_field=api.unique_id_field, now=now
     )
     return CategorizedItems(items, frame)
 
@@ -314,7 +313,7 @@ def uncategorized(
     schema = pl.Schema(
         {name: dtype for name, dtype in found.frame.collect_schema().items() if not is_helper(name)}
     )
-    shown = _fields(fields, schema, found.items.id_field)
+    shown = shown_fields(fields, schema, found.items.id_field)
     rows = (
         found.frame.filter(pl.col(CATEGORY_ID).is_null())
         .select(shown)
@@ -407,7 +406,7 @@ def _renumber(session: Session, records: list[CategoryLineRecord]) -> None:
 
 
 def _stored(record: CategoryLineRecord, line: CategoryLine) -> CategoryLineRecord:
-    record.condition = _plain(line.when)
+    record.condition = plain_data(line.when)
     record.category_id = line.category_id
     record.label = " ".join((line.label or "").split()) or None
     return record
@@ -419,18 +418,6 @@ def _line_of(record: CategoryLineRecord) -> CategoryLine:
     )
 
 
-def _api_fields(session: Session, company_id: int, api: AliExpressApi) -> Mapping[str, FieldType] | None:
-    """The fields (and types) of the API's items after the project and API rules; None before the
-    project's first import run."""
-    try:
-        fields: Mapping[str, FieldType] = current_items(session, company_id, api.project_id).field_types
-    except NoItems:
-        return None
-    for _, rule_set in api_layers(session, api):
-        fields = fields_after(rule_set, fields)
-    return fields
-
-
 def _check(
     session: Session,
     company_id: int,
@@ -440,7 +427,7 @@ def _check(
 ) -> None:
     """Every line's condition against the API's fields and its target against the tree; all problems
     are reported together."""
-    fields = _api_fields(session, company_id, api)
+    fields = api_fields(session, company_id, api)
     problems: list[InvalidInput] = []
     for position, line in lines:
         try:

@@ -1,4 +1,4 @@
-"""`feedbridge apis`: a project's AliExpress APIs — create, list, show, activate, deactivate."""
+"""`feedbridge apis`: a project's AliExpress APIs — create, list, show, activate, deactivate, delete."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from feedbridge.apis import services
+from feedbridge.apis.folders import remove_api_folder
 from feedbridge.apis.models import AliExpressApi, Language
 from feedbridge.cli.api_context import StepBar, open_api
 from feedbridge.cli.company import CompanyOption, resolve_company
@@ -24,7 +25,8 @@ from feedbridge.rules.records import RuleSetRecord
 from feedbridge.rules.services import find_rule_set
 
 app = typer.Typer(
-    help="A project's AliExpress APIs: create, list, show, activate, deactivate.", no_args_is_help=True
+    help="A project's AliExpress APIs: create, list, show, activate, deactivate, delete.",
+    no_args_is_help=True,
 )
 
 Name = Annotated[str, typer.Argument(help="The API's name, unique in its project.")]
@@ -151,3 +153,25 @@ def deactivate(ctx: typer.Context, name: Name, project: ProjectOption, company: 
         company_id, api = _api(session, company, project, name)
         services.deactivate_api(session, company_id, api.id)
     typer.echo(f"Deactivated API '{api.name}'; nothing on AliExpress was changed.")
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    name: Name,
+    project: ProjectOption,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    company: CompanyOption = None,
+) -> None:
+    """Forget the API's setup (category lines, build, AI assignments, built listings). Nothing on
+    AliExpress is touched: to remove its listings there, clear the API first."""
+    if not yes:
+        typer.confirm(
+            f"Delete API '{name}' and its categories, build and listings in feedbridge?", abort=True
+        )
+    database = open_database(ctx.obj)
+    with database.sessions.begin() as session:
+        company_id, api = _api(session, company, project, name)
+        services.delete_api(session, company_id, api.id)
+    remove_api_folder(ctx.obj, api)
+    typer.echo(f"Deleted API '{name}'; nothing on AliExpress was changed.")

@@ -22,7 +22,7 @@ def preview(
     ctx: typer.Context,
     api: ApiName,
     project: ProjectOption,
-    issue: Annotated[str | None, typer.Option(help="Only items whose listing has this issue code ('any': any issue).")] = None,
+    issue: Annotated[str | None, typer.Option(help="Only items whose listing has this issue code ('any': any issue; 'mandatory': blocked listings).")] = None,
     category: Annotated[int | None, typer.Option(help="Only items in this AliExpress category.")] = None,
     page: Annotated[int, typer.Option(help="The page, from 1.")] = 1,
     page_size: Annotated[int, typer.Option(help="Items per page.")] = 20,

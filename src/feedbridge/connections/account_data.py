@@ -36,11 +36,6 @@ FREIGHT_TEMPLATES, SERVICE_TEMPLATES, PRODUCT_GROUPS, CATEGORY_TREE = (
     "product_groups",
     "category_tree",
 )
-# Locales for the attribute names (REFERENCE §3.11 shows `ru_RU`; the platform pairs each language so).
-LOCALES = {
-    "en": "en_US", "ru": "ru_RU", "es": "es_ES", "fr": "fr_FR", "it": "it_IT", "tr": "tr_TR", "pt": "pt_BR",
-    "de": "de_DE", "nl": "nl_NL", "in": "in_ID", "ar": "ar_MA", "ja": "ja_JP", "ko": "ko_KR",
-}  # fmt: skip
 
 Fetch = Callable[[AliExpressClient, str], Any]
 # done, total known so far: parents read, and those read plus those still to read.
@@ -193,7 +188,7 @@ def category_attributes(
     refresh: bool = False,
 ) -> list[CategoryAttribute]:
     def fetch(client: AliExpressClient, token: str) -> list[dict[str, Any]]:
-        found = categories.category_attributes(client, token, category_id, LOCALES.get(language))
+        found = categories.category_attributes(client, token, category_id, categories.LOCALES.get(language))
         return [attribute.model_dump(mode="json") for attribute in found]
 
     payload = _cached(

@@ -25,7 +25,7 @@ from feedbridge.listings.requirements import (
     variant_key,
 )
 from feedbridge.listings.spec import Build, Value
-from feedbridge.listings.valuemaps import mapped, spellings
+from feedbridge.listings.valuemaps import explicit_ids, mapped, spellings
 from feedbridge.listings.values import Fields, number, text, text_list, whole
 from feedbridge.rules.actions.text import as_text
 
@@ -127,21 +127,21 @@ def _valued(
         return [found.alias(key), text(value, fields).alias(c.raw(key))]
     if kind is Kind.CHOICE:
         raw = text(value, fields)
-        return [_chosen(raw, value, choices).alias(key), raw.alias(c.raw(key))]
+        return [chosen(raw, value, choices).alias(key), raw.alias(c.raw(key))]
     if kind is Kind.CHOICES:
         raw_list = text_list(value, fields)
-        found = raw_list.list.eval(_chosen(pl.element(), value, choices))
+        found = raw_list.list.eval(chosen(pl.element(), value, choices))
         return [found.list.drop_nulls().alias(key), raw_list.alias(c.raw(key))]
     return [text(value, fields).alias(key)]
 
 
-def _chosen(raw: pl.Expr, value: Value, choices: tuple[Choice, ...]) -> pl.Expr:
+def chosen(raw: pl.Expr, value: Value, choices: tuple[Choice, ...]) -> pl.Expr:
     """The allowed value's id for each text: a static value may be an id or a name; a field's values go
     through the value map first. Whatever names no allowed value is null: not mapped."""
     if value.static is not None:
         found = pl.coalesce(_allowed(raw, choices), mapped(raw, {}, spellings(choices)))
     else:
-        found = mapped(raw, value.map, spellings(choices))
+        found = mapped(raw, explicit_ids(value.map, choices), spellings(choices))
     return _allowed(found, choices)
 
 

@@ -15,7 +15,9 @@ from feedbridge.listings.quality import Issue
 from feedbridge.listings.store import StoredListings
 
 ANY_ISSUE = "any"
+MANDATORY = "mandatory"  # items whose listing a mandatory issue blocks
 MAX_PAGE_SIZE = 500
+# Columns shown under the label of what they go with (the attributes themselves are in the labels).
 _SHOWN_PREFIXES = ("attribute.", "sku_attribute.", "sku_alias.", "sku_image.", "price.", "discount_price.")
 
 
@@ -55,12 +57,15 @@ def preview_page(
     category_path: Callable[[int], str] | None = None,
 ) -> PreviewPage:
     """Items of the stored result; `issue` is None (all items), "any" (items whose listing has an
-    issue) or an issue code (items whose listing has it: every variant shows a variant's issue)."""
+    issue), "mandatory" (items whose listing is blocked) or an issue code (items whose listing has it:
+    every variant shows a variant's issue)."""
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidInput("page", f"pages start at 1 and hold 1 to {MAX_PAGE_SIZE} items.")
     rows = stored.skus()
     if issue == ANY_ISSUE:
         rows = rows.filter(stored.issues.any_issue())
+    elif issue == MANDATORY:
+        rows = rows.filter(pl.col(c.BLOCKED))
     elif issue is not None:
         if issue not in stored.issues.codes:
             known = ", ".join(i.code for i in stored.summary.issues) or "none: the items have no issues"
@@ -114,8 +119,21 @@ def _values(row: dict[str, Any], stored: StoredListings) -> list[tuple[str, str]
         shown.append((label if key != "main_image" else "Images", _shown(row[column], names.get(key, {}))))
     for key, value in row.items():
         if key.startswith(_SHOWN_PREFIXES[2:]) and value is not None:
-            shown.append((key, _shown(value)))
+            shown.append((_derived_label(key, labels), _shown(value)))
     return shown
+
+
+def _derived_label(key: str, labels: dict[str, str]) -> str:
+    """Labels of the columns that go with an attribute: a variant value's own name and image, and the
+    localized prices ("Color: your name", "Price FR")."""
+    kind, _, which = key.partition(".")
+    attribute = labels.get(f"sku_attribute.{which}", which)
+    return {
+        "sku_alias": f"{attribute}: your name",
+        "sku_image": f"{attribute}: image",
+        "price": f"Price {which}",
+        "discount_price": f"Discount price {which}",
+    }[kind]
 
 
 def _shown(value: Any, names: dict[str, str] | None = None) -> str:

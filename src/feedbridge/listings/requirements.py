@@ -147,9 +147,11 @@ class Requirements:
 
 
 def all_choices(uses: Iterable[CategoryAttribute]) -> tuple[Choice, ...]:
-    """The values any of the uses allows, each id once (names merged)."""
-    merged: dict[str, dict[str, str]] = {}
+    """The values any of the uses allows, each id once (names and aliases merged)."""
+    names: dict[str, dict[str, str]] = {}
+    aliases: dict[str, dict[str, None]] = {}
     for use in uses:
         for choice in use.choices:
-            merged.setdefault(choice.id, {}).update(choice.names)
-    return tuple(Choice(choice_id, names) for choice_id, names in merged.items())
+            names.setdefault(choice.id, {}).update(choice.names)
+            aliases.setdefault(choice.id, {}).update(dict.fromkeys(choice.aliases))
+    return tuple(Choice(choice_id, names[choice_id], tuple(aliases[choice_id])) for choice_id in names)

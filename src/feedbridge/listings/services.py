@@ -20,11 +20,10 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbridge.apis.items import api_items, api_layers
+from feedbridge.apis.folders import api_folder
+from feedbridge.apis.items import api_fields, api_items, api_layers
 from feedbridge.apis.models import AliExpressApi
 from feedbridge.apis.services import activate_api, deactivate_api, get_api
-from feedbridge.catalog.errors import NoItems
-from feedbridge.catalog.model import FieldType
 from feedbridge.categories.assignments import assignments_path, read_assignments
 from feedbridge.categories.categorize import CATEGORY_ID, categorize
 from feedbridge.categories.lines import CategoryLine
@@ -42,6 +41,7 @@ from feedbridge.connections.context import ConnectionContext
 from feedbridge.connections.models import AccountData
 from feedbridge.errors import FeedbridgeError, InvalidInput, NotFound
 from feedbridge.listings import columns as c
+from feedbridge.listings.build import chosen
 from feedbridge.listings.pipeline import Excluded, make_listings
 from feedbridge.listings.preview import PreviewPage, preview_page
 from feedbridge.listings.quality import QualitySummary
@@ -51,7 +51,6 @@ from feedbridge.listings.spec import Build, Value, build_data
 from feedbridge.listings.store import Labels, StoredListings, find_listings, writing_listings
 from feedbridge.listings.suggest import suggested_build
 from feedbridge.listings.validation import build_from_data, checked_build
-from feedbridge.listings.valuemaps import mapped, spellings
 from feedbridge.rules.files import rule_set_data
 
 # Bump when what the pipeline writes changes, so that stored results of an older version are rebuilt.
@@ -67,24 +66,13 @@ def _no_progress(step: str, done: int, total: int) -> None:
 # --- the build ----------------------------------------------------------------------------------------
 
 
-def _fields(session: Session, company_id: int, api: AliExpressApi) -> dict[str, FieldType] | None:
-    """The fields of the API's items after the rules (None before the first import)."""
-    try:
-        found = api_items(session, company_id, api)
-    except NoItems:
-        return None
-    schema = found.items.collect_schema()
-    return {name: found.field_types.get(name, FieldType.LIST if isinstance(t, pl.List) else FieldType.TEXT)
-            for name, t in schema.items()}  # fmt: skip
-
-
 def get_build(session: Session, company_id: int, api_id: int) -> Build:
     """The API's build; before one is saved, the build suggested by the items' field names."""
     api = get_api(session, company_id, api_id)
     record = session.scalar(select(BuildRecord).where(BuildRecord.api_id == api.id))
     if record is not None:
         return build_from_data(record.definition, source=f"the build of API '{api.name}'")
-    return suggested_build(list(_fields(session, company_id, api) or {}), SHARED)
+    return suggested_build(api_fields(session, company_id, api) or {}, SHARED)
 
 
 def has_saved_build(session: Session, company_id: int, api_id: int) -> bool:
@@ -112,7 +100,7 @@ def save_build(
     Static values given by name are stored as ids. InvalidBuild lists every problem."""
     with sessions() as session:
         api = get_api(session, company_id, api_id)
-        connection_id, fields = api.connection_id, _fields(session, company_id, api)
+        connection_id, fields = api.connection_id, api_fields(session, company_id, api)
     shared = account_shared(sessions, ctx, connection_id)
     checked = checked_build(build, shared, fields=fields, countries=SHIP_TO_COUNTRIES)
     with sessions.begin() as session:
@@ -182,14 +170,14 @@ def computed_listings(
         key = _inputs_key(session, api, items.snapshot.id, lines, build, ctx, now)
         signature = _account_signature(session, api.connection_id)
         name, language, connection_id = api.name, build.language or api.language, api.connection_id
-        unique_id_field = api.unique_id_field
-    stored = None if refresh else find_listings(ctx.settings, api_id, key)
+        unique_id_field, folder = api.unique_id_field, api_folder(ctx.settings, api)
+    stored = None if refresh else find_listings(folder, key)
     if stored is not None and stored.account_signature == signature:
         return Computed(stored, name, language)
     progress("categories", 0, 1)
     tree = category_tree(sessions, ctx, connection_id)
     categorized = categorize(
-        items.items, lines, read_assignments(ctx.settings, api_id), id_field=items.id_field, now=now
+        items.items, lines, read_assignments(folder), id_field=items.id_field, now=now
     ).collect()
     used = categorized.get_column(CATEGORY_ID).drop_nulls().unique().to_list()
     requirements = load_requirements(
@@ -199,7 +187,7 @@ def computed_listings(
     with sessions() as session:
         signature = _account_signature(session, connection_id)
     progress("listings", 0, 1)
-    with writing_listings(ctx.settings, api_id, key) as writer:
+    with writing_listings(folder, key) as writer:
         found = make_listings(
             categorized.lazy(),
             build,
@@ -212,7 +200,7 @@ def computed_listings(
         )
         writer.finish(found, labels_of(requirements, language), signature, key)
     progress("listings", 1, 1)
-    stored = find_listings(ctx.settings, api_id, key)
+    stored = find_listings(folder, key)
     assert stored is not None  # just written
     return Computed(stored, name, language)
 
@@ -227,7 +215,7 @@ def _inputs_key(
     now: datetime,
 ) -> str:
     """A digest of everything a result is built from but the account data (checked separately)."""
-    assignments = assignments_path(ctx.settings, api.id)
+    assignments = assignments_path(api_folder(ctx.settings, api))
     stat = assignments.stat() if assignments.exists() else None
     inputs = {
         "version": PIPELINE_VERSION,
@@ -392,9 +380,7 @@ def value_map(
         values.drop_nulls()
         .group_by("value")
         .agg(pl.len().alias("items"))
-        .with_columns(
-            _allowed_id(mapped(pl.col("value"), value.map, spellings(choices)), choices).alias("id")
-        )
+        .with_columns(chosen(pl.col("value"), value, choices).alias("id"))
         .sort(["items", "value"], descending=[True, False])
         .collect()
     )
@@ -421,10 +407,6 @@ def _choices_of(requirements: Requirements, key: str) -> tuple[Choice, ...]:
             if uses[0].key == key:
                 return all_choices(uses)
     return ()
-
-
-def _allowed_id(found: pl.Expr, choices: Sequence[Choice]) -> pl.Expr:
-    return pl.when(found.is_in([choice.id for choice in choices])).then(found)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """An API's computed listings on disk, so that quality, preview and value maps read them instead of
 building 1,000,000 items again for every page.
 
-Under `<data_dir>/apis/<api id>/listings/<key>/`: the checked SKU rows in parts (`skus/part-N.parquet`,
+Under `listings/<key>/` in the API's folder: the checked SKU rows in parts (`skus/part-N.parquet`,
 one per chunk the pipeline built), `items.parquet` and `listings.parquet` (the ListingSet) and
 `result.json` (summary, issue codes, what the attributes are called). The key is a digest of every
 input; a result is written to a temporary folder and renamed into place, then older results go.
@@ -20,15 +20,15 @@ from typing import Any
 
 import polars as pl
 
-from feedbridge.config import Settings
 from feedbridge.listings.pipeline import ListingSet
 from feedbridge.listings.quality import Fix, Issue, IssueIndex, QualitySummary, Severity
 
 _TEMPORARY = ".tmp-"
 
 
-def listings_root(settings: Settings, api_id: int) -> Path:
-    return settings.data_dir / "apis" / str(api_id) / "listings"
+def listings_root(folder: Path) -> Path:
+    """Where the results live in an API's folder (`apis.folders.api_folder`)."""
+    return folder / "listings"
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class StoredListings:
         return pl.scan_parquet(self.path / "listings.parquet")
 
 
-def find_listings(settings: Settings, api_id: int, key: str) -> StoredListings | None:
-    path = listings_root(settings, api_id) / key
+def find_listings(folder: Path, key: str) -> StoredListings | None:
+    path = listings_root(folder) / key
     try:
         data = json.loads((path / "result.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -94,10 +94,10 @@ class ResultWriter:
 
 
 @contextmanager
-def writing_listings(settings: Settings, api_id: int, key: str) -> Iterator[ResultWriter]:
+def writing_listings(folder: Path, key: str) -> Iterator[ResultWriter]:
     """A writer whose folder becomes the result `key` when the block ends without an error; older
     results are removed then, and a failed one leaves nothing behind."""
-    root = listings_root(settings, api_id)
+    root = listings_root(folder)
     folder = root / f"{_TEMPORARY}{uuid.uuid4().hex}"
     try:
         writer = ResultWriter(folder)

@@ -6,8 +6,9 @@ for what no feed carries. Everything suggested can be changed; nothing is guesse
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from feedbridge.catalog.model import FieldType
 from feedbridge.listings.requirements import AttributeSpec
 from feedbridge.listings.spec import Build, Value, Variants
 
@@ -45,15 +46,19 @@ def _field_for(names: Sequence[str], fields: dict[str, str]) -> str | None:
     return next((fields[name] for name in names if name in fields), None)
 
 
-def suggested_build(fields: Sequence[str], shared: Sequence[AttributeSpec]) -> Build:
+def suggested_build(fields: Mapping[str, FieldType], shared: Sequence[AttributeSpec]) -> Build:
     """Shared attributes from the fields whose names say what they hold, the usual static defaults, the
-    freight template and product group when the account offers exactly one (or marks one default)."""
-    by_plain = {_plain(name): name for name in reversed(fields)}
+    freight template and product group when the account offers exactly one. A list field of images
+    (a Shopify export's `Image Src`) gives the extra images too when no field holds only those."""
+    by_plain = {_plain(name): name for name in reversed(list(fields))}
     values: dict[str, Value] = {}
     for key, names in FIELD_NAMES.items():
         field = _field_for(names, by_plain)
         if field is not None:
             values[key] = Value(field=field, unit=UNITS.get(_plain(field)))
+    main = values.get("main_image")
+    if "extra_images" not in values and main is not None and fields.get(main.field or "") is FieldType.LIST:
+        values["extra_images"] = main
     values.update({key: Value(static=value) for key, value in STATIC_DEFAULTS.items()})
     for spec in shared:
         if spec.key in ("freight_template", "product_group") and len(spec.choices) == 1:

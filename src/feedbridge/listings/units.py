@@ -33,10 +33,16 @@ def units_for(target: str) -> list[str]:
 def quantity(text: pl.Expr, *, target: str, default_unit: str | None, decimal_mark: str) -> pl.Expr:
     """The quantity in `text` in the `target` unit (Float64); values without a unit are in
     `default_unit` (None: already in the target unit). Null where the text is no quantity, or names a
-    unit that does not convert to the target."""
+    unit that does not convert to the target.
+
+    Fields that carry units are text to the import, which then finds no decimal mark for them: an amount
+    that does not read with `decimal_mark` is read with the other one ("1,2 kg" in a feed of dots)."""
     factors = {unit: factor for unit, (converts_to, factor) in UNITS.items() if converts_to == target}
     parts = text.str.extract_groups(_QUANTITY)
-    amount = parse_number(parts.struct.field("1"), decimal_mark)
+    other_mark = "," if decimal_mark == "." else "."
+    amount = pl.coalesce(
+        parse_number(parts.struct.field("1"), decimal_mark), parse_number(parts.struct.field("1"), other_mark)
+    )
     unit = parts.struct.field("2").str.to_lowercase().str.strip_suffix(".")
     default = factors.get(default_unit, 1.0) if default_unit else 1.0
     factor = (

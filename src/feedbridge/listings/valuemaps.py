@@ -45,6 +45,16 @@ def spellings(choices: Iterable[Choice]) -> dict[str, str]:
     return dict(zip(unique["spelling"], unique["id"], strict=True))
 
 
+def explicit_ids(value_map: Mapping[str, str], choices: Iterable[Choice]) -> dict[str, str]:
+    """The merchant's map with each target as an id: a target may be given as an id or by name."""
+    known = {choice.id for choice in choices}
+    by_name = spellings(choices)
+    return {
+        merchant.strip(): target if target in known else by_name.get(normalised_text(target), target)
+        for merchant, target in value_map.items()
+    }
+
+
 def mapped(value: pl.Expr, explicit: Mapping[str, str], automatic: Mapping[str, str]) -> pl.Expr:
     """The choice id for each text `value` (null where neither map knows it)."""
     trimmed = value.str.strip_chars()

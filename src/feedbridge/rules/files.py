@@ -51,12 +51,14 @@ class FileFormat(StrEnum):
 
 def rule_set_data(rule_set: RuleSet) -> dict[str, Any]:
     """The rule set as plain JSON data by alias, without default values (what files and the DB hold)."""
-    data = _plain(rule_set)
+    data = plain_data(rule_set)
     assert isinstance(data, dict)
     return data
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
+    """A model (or anything holding models) as plain JSON data by alias, without default values (the
+    discriminators `op` and `action` are always written)."""
     if isinstance(value, BaseModel):
         fields = type(value).model_fields
         out: dict[str, Any] = {}
@@ -68,10 +70,10 @@ def _plain(value: Any) -> Any:
                 and item == info.get_default(call_default_factory=True)
             ):
                 continue
-            out[info.alias or name] = _plain(item)
+            out[info.alias or name] = plain_data(item)
         return out
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain_data(item) for item in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_INTEGERS:

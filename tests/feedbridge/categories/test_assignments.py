@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from feedbridge.categories.assignments import assignments_path, read_assignments, write_assignments
-from feedbridge.config import Settings
 from feedbridge.errors import InvalidInput
 
 GOOD = {
@@ -20,37 +19,37 @@ GOOD = {
 }
 
 
-def _read(settings: Settings, api_id: int) -> pl.DataFrame:
-    found = read_assignments(settings, api_id)
+def _read(folder: Path) -> pl.DataFrame:
+    found = read_assignments(folder)
     assert isinstance(found, pl.LazyFrame)
     return found.collect()
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "apis" / "7-1700000000"
 
 
-def test_written_whole_in_the_api_folder_and_read_back_lazily(settings: Settings) -> None:
-    assert read_assignments(settings, 7) is None
+def test_written_whole_in_the_api_folder_and_read_back_lazily(folder: Path) -> None:
+    assert read_assignments(folder) is None
     # Integer ids of any width and any numeric confidence are stored as Int64 and Float64.
     frame = pl.DataFrame(GOOD).with_columns(
         pl.col("category_id").cast(pl.Int32), pl.col("confidence").cast(pl.Float32)
     )
-    write_assignments(settings, 7, frame.lazy())
+    write_assignments(folder, frame.lazy())
 
-    path = assignments_path(settings, 7)
-    assert path == settings.data_dir / "apis" / "7" / "category_assignments.parquet"
+    path = assignments_path(folder)
+    assert path == folder / "category_assignments.parquet"
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
-    collected = _read(settings, 7)
+    collected = _read(folder)
     assert collected.schema == pl.Schema(
         {"item_id": pl.String, "category_id": pl.Int64, "confidence": pl.Float64, "status": pl.String}
     )
     assert collected.select("item_id", "category_id", "status").equals(pl.DataFrame(GOOD).drop("confidence"))
-    assert read_assignments(settings, 8) is None
+    assert read_assignments(folder.with_name("8-1700000000")) is None
 
-    write_assignments(settings, 7, pl.DataFrame(GOOD).head(1))
-    assert _read(settings, 7).height == 1
+    write_assignments(folder, pl.DataFrame(GOOD).head(1))
+    assert _read(folder).height == 1
 
 
 @pytest.mark.parametrize(
@@ -73,12 +72,12 @@ def test_written_whole_in_the_api_folder_and_read_back_lazily(settings: Settings
     ],
 )
 def test_bad_assignments_are_refused_and_the_file_is_kept(
-    settings: Settings, change: dict[str, Any], message: str
+    folder: Path, change: dict[str, Any], message: str
 ) -> None:
-    write_assignments(settings, 3, pl.DataFrame(GOOD))
+    write_assignments(folder, pl.DataFrame(GOOD))
     data = {**GOOD, **change}
     frame = pl.DataFrame({name: values for name, values in data.items() if values is not None}, strict=False)
 
     with pytest.raises(InvalidInput, match=f"^category assignments: {message}"):
-        write_assignments(settings, 3, frame)
-    assert _read(settings, 3).height == 3
+        write_assignments(folder, frame)
+    assert _read(folder).height == 3

@@ -9,6 +9,8 @@ from typing import Any
 import polars as pl
 import pytest
 
+from feedbridge.apis.folders import api_folder
+from feedbridge.apis.models import AliExpressApi
 from feedbridge.categories import services
 from feedbridge.categories.assignments import write_assignments
 from feedbridge.categories.categorize import CATEGORY_ID, CATEGORY_SOURCE
@@ -134,7 +136,9 @@ def test_accepted_ai_assignments_categorize_what_no_line_does_and_never_override
             "status": ["accepted", "accepted", "suggested", "accepted"],
         }
     )
-    write_assignments(shop.settings, api_id, assignments)
+    with shop.sessions() as session:
+        folder = api_folder(shop.settings, session.get_one(AliExpressApi, api_id))
+    write_assignments(folder, assignments)
 
     with shop.sessions() as session:
         found = services.categorized_items(session, shop.company_id, api_id, shop.settings)

@@ -16,7 +16,7 @@ from typing import Any, cast
 import polars as pl
 import polars_hash  # noqa: F401  (registers the `nchash` expression namespace)
 
-from feedbridge.channels.aliexpress.schema import LOCALES
+from feedbridge.channels.aliexpress.client.categories import LOCALES
 from feedbridge.listings import columns as c
 from feedbridge.listings import jsontext as j
 from feedbridge.listings.requirements import CategoryAttribute, Kind, Requirements, attribute_key, variant_key

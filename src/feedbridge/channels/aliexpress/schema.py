@@ -39,12 +39,6 @@ BRAND_ATTRIBUTE_ID = 2  # mandatory unless brand_name names a permitted brand (R
 COLOR_ATTRIBUTE_ID = 14  # the Color SKU attribute (REFERENCE §3.1 sample)
 PLATFORM_FREIGHT_TEMPLATE = "1000"  # not usable by overseas sellers (§3.12)
 DEFAULT_SERVICE_POLICY = "0"
-# Locales of the instance format (§3.9 shows es_ES; the others follow the platform's pattern).
-LOCALES = {
-    "en": "en_US", "ru": "ru_RU", "es": "es_ES", "fr": "fr_FR", "it": "it_IT", "tr": "tr_TR", "pt": "pt_BR",
-    "de": "de_DE", "nl": "nl_NL", "in": "in_ID", "ar": "ar_MA", "ja": "ja_JP", "ko": "ko_KR", "th": "th_TH",
-    "vi": "vi_VN", "iw": "iw_IL",
-}  # fmt: skip
 SHIP_TO_COUNTRIES = [
     "RU",
     "US",

@@ -17,6 +17,13 @@ CHILD_ATTRIBUTES = ApiSpec("aliexpress.category.redefining.getchildattributesres
 SKU_ATTRIBUTES = ApiSpec("aliexpress.solution.sku.attribute.query")
 CATEGORY_SUGGEST = ApiSpec("aliexpress.solution.product.category.suggest")
 ROOT = 0
+# The locale of each AliExpress main language (REFERENCE §3.9 shows es_ES, §3.11 ru_RU; the others follow
+# the platform's pattern): attribute names are asked for in it, and instances name their texts' locale.
+LOCALES = {
+    "en": "en_US", "ru": "ru_RU", "es": "es_ES", "fr": "fr_FR", "it": "it_IT", "tr": "tr_TR", "pt": "pt_BR",
+    "de": "de_DE", "nl": "nl_NL", "in": "in_ID", "ar": "ar_MA", "ja": "ja_JP", "ko": "ko_KR", "th": "th_TH",
+    "vi": "vi_VN", "iw": "iw_IL",
+}  # fmt: skip
 
 
 class CategoryNode(AeResponse):
