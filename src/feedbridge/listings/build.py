@@ -44,7 +44,7 @@ def build_skus(
     decimal_marks: Mapping[str, str],
 ) -> pl.LazyFrame:
     """The SKU frame of the categorized `items` (categories.categorize), in item order."""
-    fields = Fields.of(items.collect_schema(), decimal_marks)
+    fields = Fields.of(items.collect_schema(), decimal_marks, items)
     category = pl.col(CATEGORY_ID)
     position = pl.col(POSITION) if POSITION in fields.kinds else pl.int_range(pl.len())
     expressions: list[pl.Expr] = [
@@ -124,13 +124,15 @@ def _valued(
     if kind.numeric:
         found = number(value, fields, unit=unit)
         found = whole(found, down=rounds_down) if kind is Kind.INTEGER else found
-        return [found.alias(key), text(value, fields).alias(c.raw(key))]
+        dtype = pl.Int64() if kind is Kind.INTEGER else pl.Float64()
+        return [fields.per_value(value, found, dtype).alias(key), text(value, fields).alias(c.raw(key))]
     if kind is Kind.CHOICE:
         raw = text(value, fields)
-        return [chosen(raw, value, choices).alias(key), raw.alias(c.raw(key))]
+        found = fields.per_value(value, chosen(raw, value, choices), pl.String())
+        return [found.alias(key), raw.alias(c.raw(key))]
     if kind is Kind.CHOICES:
         raw_list = text_list(value, fields)
-        found = raw_list.list.eval(chosen(pl.element(), value, choices))
+        found = fields.per_element(value, raw_list, lambda element: chosen(element, value, choices))
         return [found.list.drop_nulls().alias(key), raw_list.alias(c.raw(key))]
     return [text(value, fields).alias(key)]
 

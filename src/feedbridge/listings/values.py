@@ -7,7 +7,7 @@ the import found for their field ("19,99" is 19.99 in a feed that writes decimal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -26,19 +26,63 @@ _TEMPLATE = "\x00template"  # the column name a compiled template writes (never 
 LIST_SEPARATOR = ","  # a text value that should be a list (images, several values) is split here
 
 
+# A field with at most this many distinct values has its costly readings (units, value maps) done once
+# per distinct value, then looked up: a catalogue's weights, brands or colours repeat on every item.
+MAX_DISTINCT = 50_000
+
+
 @dataclass(frozen=True)
 class Fields:
-    """The items' fields as the build reads them: text or list, and their decimal marks."""
+    """The items' fields as the build reads them: text or list, and their decimal marks; with the
+    items themselves, costly readings of fields with few distinct values are done once per value."""
 
     kinds: Mapping[str, Kind]
     decimal_marks: Mapping[str, str] = field(default_factory=dict)  # field → "," (default ".")
+    items: pl.LazyFrame | None = None
+    _distinct: dict[str, pl.DataFrame | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, schema: pl.Schema, decimal_marks: Mapping[str, str]) -> Fields:
+    def of(
+        cls, schema: pl.Schema, decimal_marks: Mapping[str, str], items: pl.LazyFrame | None = None
+    ) -> Fields:
         kinds = {
             name: Kind.LIST if isinstance(dtype, pl.List) else Kind.TEXT for name, dtype in schema.items()
         }
-        return cls(kinds, decimal_marks)
+        return cls(kinds, decimal_marks, items)
+
+    def per_value(self, value: Value, reading: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+        """`reading` (an expression of the value's one field) looked up from its result for each distinct
+        value of the field; `reading` itself where that does not pay (a template, many values)."""
+        values = self._values(value)
+        if values is None:
+            return reading
+        name = values.columns[0]
+        table = values.select(pl.col(name), reading.cast(dtype).alias("read"))
+        return pl.col(name).replace_strict(table[name], table["read"], default=None, return_dtype=dtype)
+
+    def per_element(self, value: Value, elements: pl.Expr, reading: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+        """`reading` of each element of `elements` (the value's list of texts), looked up per distinct
+        element where the value is a field with few distinct values."""
+        values = self._values(value, elements)
+        if values is None:
+            return elements.list.eval(reading(pl.element()))
+        name = values.columns[0]
+        table = values.select(pl.col(name), reading(pl.col(name)).alias("read"))
+        lookup = pl.element().replace_strict(table[name], table["read"], default=None, return_dtype=pl.String)
+        return elements.list.eval(lookup)
+
+    def _values(self, value: Value, elements: pl.Expr | None = None) -> pl.DataFrame | None:
+        """The field's distinct values (its distinct elements, given its list expression), None when
+        the value is no single field or they are many."""
+        name = value.field
+        if self.items is None or name is None:
+            return None
+        key = name if elements is None else f"{name}\x00elements"
+        if key not in self._distinct:
+            column = pl.col(name) if elements is None else elements.explode().alias(name)
+            distinct = self.items.select(column.unique()).head(MAX_DISTINCT + 1).collect()
+            self._distinct[key] = distinct if distinct.height <= MAX_DISTINCT else None
+        return self._distinct[key]
 
     def mark(self, name: str) -> str:
         return self.decimal_marks.get(name, ".")
