@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import catalog_import, client_throughput, rules, sandbox_throughput
+from bench import catalog_import, client_throughput, listings, rules, sandbox_throughput
 
 
 def main() -> None:
@@ -14,6 +14,7 @@ def main() -> None:
     client_throughput.main()
     catalog_import.main()
     rules.main()
+    listings.main()
 
 
 if __name__ == "__main__":
