@@ -128,7 +128,9 @@ def step_prepare(directory: Path) -> dict[str, Any]:
         spec.key: spec.choices[0].id for spec in shared if spec.key in ("product_group", "freight_template")
     }
     fields = {name: "list" if isinstance(dtype, pl.List) else "text" for name, dtype in frame.schema.items()}
-    build = checked_build(parse_build(_build(choices)), shared, fields=None, countries=SHIP_TO_COUNTRIES)
+    build = checked_build(
+        parse_build(_build(choices)), shared, fields=None, countries=SHIP_TO_COUNTRIES, languages=["en"]
+    )
     (directory / "build.json").write_text(build.model_dump_json())
     # The benchmark's own file, written just above: the requirements as the product holds them in memory.
     (directory / "requirements.pickle").write_bytes(pickle.dumps(requirements))

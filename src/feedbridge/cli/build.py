@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -107,7 +108,7 @@ def set_(
     found = open_api(ctx.obj, company, project, api)
     with found.database.sessions() as session:
         build = services.get_build(session, found.company_id, found.api_id)
-    current = build.values().get(_value_key(key))
+    current = build.values().get(services.value_key(key))
     if clear:
         value = None
     elif any(option is not None for option in (static, field, template, formula)):
@@ -131,15 +132,11 @@ def set_(
         found.api_id,
         services.set_value(build, key, value),
     )
-    typer.echo(
-        f"Saved the build of API '{found.name}': {key} = {_plain(value_text(saved.values().get(_value_key(key))) if value else 'removed')}."
-    )
-
-
-def _value_key(key: str) -> str:
-    """The key of `Build.values()` for a `build set` key (category.10 → attribute.10, variant.14 → sku_attribute.14)."""
-    section, _, name = key.partition(".")
-    return {"category": f"attribute.{name}", "variant": f"sku_attribute.{name}"}.get(section, key)
+    if key in ("language", "group_field"):
+        shown = (saved.language if key == "language" else saved.variants.group_field) or "not set"
+    else:
+        shown = _plain(value_text(saved.values().get(services.value_key(key)))) if value else "removed"
+    typer.echo(f"Saved the build of API '{found.name}': {key} = {shown}.")
 
 
 def _rounding(text: str | None) -> Rounding | None:
@@ -201,7 +198,7 @@ def values(
     """The value map of an attribute: each merchant value, its items, and the AliExpress value it maps to."""
     found = open_api(ctx.obj, company, project, api)
     rows = services.value_map(
-        found.database.sessions, found.ctx, found.company_id, found.api_id, _value_key(key)
+        found.database.sessions, found.ctx, found.company_id, found.api_id, services.value_key(key)
     )
     table = Table("value", "items", "AliExpress value", "how", title=escape(f"{key} of API '{found.name}'"))
     for row in rows:
@@ -220,4 +217,29 @@ def values(
     missing = [row for row in rows if row.choice_id is None]
     if missing:
         typer.echo(f"{len(missing)} values ({sum(r.items for r in missing)} items) map to nothing: "
-                   f"`build set {api} {key} -p {project} --map VALUE=ID` maps one.")  # fmt: skip
+                   f"`feedbridge build set {shlex.quote(api)} {key} -p {shlex.quote(project)} --map VALUE=ID` "
+                   "maps one (ID: an AliExpress value's id or name; `build choices` lists them).")  # fmt: skip
+
+
+@app.command()
+def choices(
+    ctx: typer.Context, api: ApiName,
+    key: Annotated[str, typer.Argument(help="An attribute with allowed values: product_unit, freight_template, category.<id>, variant.<id> …")],
+    project: ProjectOption,
+    search: Annotated[str | None, typer.Option(help="Only values whose name contains this text (any language).")] = None,
+    company: CompanyOption = None,
+) -> None:  # fmt: skip
+    """The values an attribute allows, with their ids: for static values and value-map targets."""
+    found = open_api(ctx.obj, company, project, api)
+    allowed = services.attribute_choices(
+        found.database.sessions, found.ctx, found.company_id, found.api_id, key
+    )
+    wanted = (search or "").casefold()
+    table = Table("id", "name", "other names", title=escape(f"Values of {key} for API '{found.name}'"))
+    for choice in allowed:
+        names = {name for name in choice.names.values()} | set(choice.aliases)
+        if wanted and not any(wanted in name.casefold() for name in names):
+            continue
+        shown = choice.name(found.language)
+        table.add_row(choice.id, escape(shown), escape(", ".join(sorted(names - {shown}))))
+    Console().print(table)

@@ -24,12 +24,13 @@ from feedbridge.listings.requirements import (
     attribute_key,
     variant_key,
 )
-from feedbridge.listings.spec import Build, Value
+from feedbridge.listings.spec import Build, Rounding, Value
 from feedbridge.listings.valuemaps import explicit_ids, mapped, spellings
-from feedbridge.listings.values import Fields, number, text, text_list, whole
+from feedbridge.listings.values import Fields, number, rounded, text, text_list, whole
 from feedbridge.rules.actions.text import as_text
 
 POSITION = "\x00position"  # the items' row number, when the caller numbered them (pipeline chunks)
+_LISTING_CATEGORY = "\x00listing_category"
 MAX_ALIAS = 70
 ALIAS_FORBIDDEN = r"[{#:=,]"  # characters a variant value's own name may not hold
 
@@ -45,13 +46,19 @@ def build_skus(
 ) -> pl.LazyFrame:
     """The SKU frame of the categorized `items` (categories.categorize), in item order."""
     fields = Fields.of(items.collect_schema(), decimal_marks, items)
-    category = pl.col(CATEGORY_ID)
+    keys = identity(build, fields, id_field=id_field, unique_id_field=unique_id_field)
+    # A listing is in its first item's category: its variants' attributes are those of that category.
+    own = pl.col(CATEGORY_ID)
+    first = own.first().over(c.LISTING) if build.variants.group_field else own
+    items = items.with_columns(*keys).with_columns(first.alias(_LISTING_CATEGORY))
+    category = pl.col(_LISTING_CATEGORY)
     position = pl.col(POSITION) if POSITION in fields.kinds else pl.int_range(pl.len())
     expressions: list[pl.Expr] = [
         position.cast(pl.UInt32).alias(c.POSITION),
         as_text(id_field, fields.kinds).alias(c.ITEM_ID),
-        *identity(build, fields, unique_id_field),
+        *[pl.col(key.meta.output_name()) for key in keys],
         category.alias(c.CATEGORY),
+        own.alias(c.ITEM_CATEGORY),
         pl.col(CATEGORY_SOURCE).alias(c.CATEGORY_SOURCE),
         pl.col(CATEGORY_LINE).alias(c.CATEGORY_LINE),
     ]
@@ -63,15 +70,17 @@ def build_skus(
         if attribute_id in product:
             expressions += _category_attribute(product[attribute_id], value, fields, category)
     expressions += _variant_attributes(build, requirements, fields, category)
+    cents = Rounding(decimals=requirements.spec("price").decimals or 2)
     for price in build.localized_prices:
-        expressions.append(number(price.price, fields).alias(c.country_price(price.country)))
+        expressions.append(rounded(number(price.price, fields), cents).alias(c.country_price(price.country)))
         discount = number(price.discount_price, fields) if price.discount_price else pl.lit(None, pl.Float64)
-        expressions.append(discount.alias(c.country_discount(price.country)))
+        expressions.append(rounded(discount, cents).alias(c.country_discount(price.country)))
     return items.select(expressions)
 
 
-def identity(build: Build, fields: Fields, unique_id_field: str) -> list[pl.Expr]:
-    """The SKU code, the group and the listing key (a group's items share one listing)."""
+def identity(build: Build, fields: Fields, *, id_field: str, unique_id_field: str) -> list[pl.Expr]:
+    """The SKU code, the group and the listing key: a group's items share one listing, any other item
+    is one of its own (keyed by its unique ID, so that two items with one SKU code stay two listings)."""
     sku_code = as_text(unique_id_field, fields.kinds).str.strip_chars()
     group_field = build.variants.group_field
     if group_field and group_field in fields.kinds:
@@ -82,7 +91,7 @@ def identity(build: Build, fields: Fields, unique_id_field: str) -> list[pl.Expr
     return [
         sku_code.alias(c.SKU_CODE),
         group.alias(c.GROUP),
-        key.otherwise(pl.concat_str(pl.lit("i:"), sku_code)).alias(c.LISTING),
+        key.otherwise(pl.concat_str(pl.lit("i:"), as_text(id_field, fields.kinds))).alias(c.LISTING),
     ]
 
 
@@ -94,7 +103,9 @@ def _shared(spec: AttributeSpec, value: Value | None, fields: Fields) -> list[pl
         return [empty.alias(spec.key)] + (
             [empty.cast(pl.String).alias(c.raw(spec.key))] if _has_raw(spec) else []
         )
-    return _valued(spec.key, spec.kind, value, fields, spec.choices, spec.unit, spec.rounds_down)
+    return _valued(
+        spec.key, spec.kind, value, fields, spec.choices, spec.unit, spec.rounds_down, spec.decimals
+    )
 
 
 def _has_raw(spec: AttributeSpec) -> bool:
@@ -119,11 +130,16 @@ def _valued(
     choices: tuple[Choice, ...] = (),
     unit: str | None = None,
     rounds_down: bool = False,
+    decimals: int | None = None,
 ) -> list[pl.Expr]:
-    """The attribute's value column (and its raw column where values are read or mapped)."""
+    """The attribute's value column (and its raw column where values are read or mapped). Numbers are
+    rounded as they are sent (to `decimals`, or to whole numbers), so that they are checked as sent."""
     if kind.numeric:
         found = number(value, fields, unit=unit)
-        found = whole(found, down=rounds_down) if kind is Kind.INTEGER else found
+        if kind is Kind.INTEGER:
+            found = whole(found, down=rounds_down)
+        elif decimals is not None:
+            found = rounded(found, Rounding(decimals=decimals))
         dtype = pl.Int64() if kind is Kind.INTEGER else pl.Float64()
         return [fields.per_value(value, found, dtype).alias(key), text(value, fields).alias(c.raw(key))]
     if kind is Kind.CHOICE:

@@ -10,8 +10,9 @@ POSITION = "position"  # UInt32: the item's place among the API's items (after t
 ITEM_ID = "item_id"  # the project's unique ID of the item
 SKU_CODE = "sku_code"  # the API's unique ID field: the SKU code on the marketplace
 GROUP = "group"  # the item group value (null: a listing of its own)
-LISTING = "listing"  # the listing's key: "g:<group>" for a group, "i:<SKU code>" for a single item
-CATEGORY = "category_id"  # Int64, null: uncategorized
+LISTING = "listing"  # the listing's key: "g:<group>" for a group, "i:<item id>" for a single item
+CATEGORY = "category_id"  # Int64: the listing's (its first item's) category, null: uncategorized
+ITEM_CATEGORY = "item_category_id"  # Int64: the category lines or AI gave the item itself
 CATEGORY_SOURCE = "category_source"  # "line" | "ai" | null
 CATEGORY_LINE = "category_line"  # the manual line that categorized the item (1-based)
 IMAGES = "images"  # the listing images: main image first, then the extra ones, at most the channel's count
@@ -46,7 +47,3 @@ def country_price(country: str) -> str:
 
 def country_discount(country: str) -> str:
     return f"discount_price.{country}"
-
-
-def listing_key(group: str | None, sku_code: str) -> str:
-    return f"g:{group}" if group is not None else f"i:{sku_code}"

@@ -28,8 +28,8 @@ from feedbridge.listings.values import Fields
 CHUNK_ITEMS = 250_000
 # What the listing set keeps of each item (with its issue words).
 ITEM_COLUMNS = (
-    c.POSITION, c.ITEM_ID, c.SKU_CODE, c.GROUP, c.LISTING, c.CATEGORY, c.CATEGORY_SOURCE, c.CATEGORY_LINE,
-    c.VARIANTS, c.BLOCKED,
+    c.POSITION, c.ITEM_ID, c.SKU_CODE, c.GROUP, c.LISTING, c.CATEGORY, c.ITEM_CATEGORY, c.CATEGORY_SOURCE,
+    c.CATEGORY_LINE, c.VARIANTS, c.BLOCKED,
 )  # fmt: skip
 _CHUNK = "\x00chunk"
 
@@ -69,7 +69,7 @@ def make_listings(
     (every attribute, raw values and issues) before they are dropped."""
     frame = items.with_row_index(POSITION).collect()
     fields = Fields.of(frame.schema, decimal_marks)
-    keys = frame.select(identity(build, fields, unique_id_field))
+    keys = frame.select(identity(build, fields, id_field=id_field, unique_id_field=unique_id_field))
     chunks = max(1, -(-frame.height // chunk_items))
     checks = aliexpress_checks(requirements, _sku_schema(frame, build, requirements, id_field, unique_id_field,
                                                          decimal_marks), repeated_sku_codes(keys.lazy()))  # fmt: skip
@@ -101,7 +101,9 @@ def make_listings(
         found,
         checks,
         excluded_items=excluded.items,
-        excluded_listings=_excluded_listings(excluded, build, unique_id_field, decimal_marks, listings),
+        excluded_listings=_excluded_listings(
+            excluded, build, id_field, unique_id_field, decimal_marks, listings
+        ),
     )
     return ListingSet(found, listings, IssueIndex.of(checks), summary)
 
@@ -129,6 +131,7 @@ def _sku_schema(
 def _excluded_listings(
     excluded: Excluded,
     build: Build,
+    id_field: str,
     unique_id_field: str,
     decimal_marks: Mapping[str, str],
     listings: pl.DataFrame,
@@ -140,6 +143,7 @@ def _excluded_listings(
     fields = Fields.of(before.collect_schema(), decimal_marks)
     if unique_id_field not in fields.kinds:
         return 0
-    keys = before.select(identity(build, fields, unique_id_field)[-1]).unique()
+    listing = identity(build, fields, id_field=id_field, unique_id_field=unique_id_field)[-1]
+    keys = before.select(listing).unique()
     gone = keys.join(listings.lazy().select(c.LISTING), on=c.LISTING, how="anti")
     return int(gone.select(pl.len()).collect().item())

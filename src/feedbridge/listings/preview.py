@@ -114,7 +114,12 @@ def _values(row: dict[str, Any], stored: StoredListings) -> list[tuple[str, str]
     shown: list[tuple[str, str]] = []
     for key, label in labels.items():
         column = c.IMAGES if key == "main_image" else key
-        if key == "extra_images" or row.get(column) in (None, []):
+        if key == "extra_images":
+            continue
+        if row.get(column) in (None, []):
+            raw = row.get(c.raw(key))
+            if raw not in (None, []):  # the merchant's value, which did not read or map to an allowed one
+                shown.append((label, f"{_shown(raw)} (not read or not mapped: nothing is sent)"))
             continue
         shown.append((label if key != "main_image" else "Images", _shown(row[column], names.get(key, {}))))
     for key, value in row.items():

@@ -75,6 +75,7 @@ class AttributeSpec:
     unit: str | None = None  # the unit the channel wants numbers in ("kg", "cm", "days")
     # Whole numbers are rounded up (a package size, a number of days) unless this says down (stock).
     rounds_down: bool = False
+    decimals: int | None = None  # numbers are sent with this many decimals (half up), and checked so
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)

@@ -22,20 +22,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from feedbridge.apis.folders import api_folder
 from feedbridge.apis.items import api_fields, api_items, api_layers
-from feedbridge.apis.models import AliExpressApi
+from feedbridge.apis.models import AliExpressApi, Language
 from feedbridge.apis.services import activate_api, deactivate_api, get_api
-from feedbridge.categories.assignments import assignments_path, read_assignments
+from feedbridge.categories.assignments import ACCEPTED, assignments_path, read_assignments
 from feedbridge.categories.categorize import CATEGORY_ID, categorize
 from feedbridge.categories.lines import CategoryLine
 from feedbridge.categories.services import category_tree, list_lines
 from feedbridge.channels.aliexpress.payloads import ITEM_IDS, PAYLOAD, PayloadFormat, listing_payloads
 from feedbridge.channels.aliexpress.schema import (
-    SHARED,
     SHIP_TO_COUNTRIES,
     account_choices,
     load_requirements,
     shared_attributes,
 )
+from feedbridge.config import Settings
 from feedbridge.connections import account_data
 from feedbridge.connections.context import ConnectionContext
 from feedbridge.connections.models import AccountData
@@ -50,7 +50,7 @@ from feedbridge.listings.requirements import AttributeSpec, Choice, Level, Requi
 from feedbridge.listings.spec import Build, Value, build_data
 from feedbridge.listings.store import Labels, StoredListings, find_listings, writing_listings
 from feedbridge.listings.suggest import suggested_build
-from feedbridge.listings.validation import build_from_data, checked_build
+from feedbridge.listings.validation import Known, build_from_data, checked_build
 from feedbridge.rules.files import rule_set_data
 
 # Bump when what the pipeline writes changes, so that stored results of an older version are rebuilt.
@@ -72,7 +72,7 @@ def get_build(session: Session, company_id: int, api_id: int) -> Build:
     record = session.scalar(select(BuildRecord).where(BuildRecord.api_id == api.id))
     if record is not None:
         return build_from_data(record.definition, source=f"the build of API '{api.name}'")
-    return suggested_build(api_fields(session, company_id, api) or {}, SHARED)
+    return suggested_build(api_fields(session, company_id, api) or {})
 
 
 def has_saved_build(session: Session, company_id: int, api_id: int) -> bool:
@@ -96,13 +96,28 @@ def account_shared(
 def save_build(
     sessions: sessionmaker[Session], ctx: ConnectionContext, company_id: int, api_id: int, build: Build
 ) -> Build:
-    """Check the build against the items' fields and the account's allowed values, then store it.
-    Static values given by name are stored as ids. InvalidBuild lists every problem."""
+    """Check the build against the items' fields and what the account allows (in the categories the
+    API's lines and accepted AI assignments use), then store it. Static values and value-map targets
+    given by name are stored as ids. InvalidBuild lists every problem."""
     with sessions() as session:
         api = get_api(session, company_id, api_id)
         connection_id, fields = api.connection_id, api_fields(session, company_id, api)
+        language = build.language or api.language
+        used = _categories_in_use(session, company_id, api, ctx.settings)
     shared = account_shared(sessions, ctx, connection_id)
-    checked = checked_build(build, shared, fields=fields, countries=SHIP_TO_COUNTRIES)
+    category = variants = None
+    if used:
+        requirements = load_requirements(
+            sessions, ctx, connection_id, used, language=language, permitted_leaves=frozenset(used)
+        )
+        category, variants = (
+            {i: Known(uses[0].kind, all_choices(uses)) for i, uses in requirements.category_attributes(variant=v).items()}
+            for v in (False, True)
+        )  # fmt: skip
+    checked = checked_build(
+        build, shared, fields=fields, countries=SHIP_TO_COUNTRIES, languages=[lang.value for lang in Language],
+        category=category, variants=variants,
+    )  # fmt: skip
     with sessions.begin() as session:
         api = get_api(session, company_id, api_id)
         record = session.scalar(select(BuildRecord).where(BuildRecord.api_id == api.id))
@@ -113,20 +128,44 @@ def save_build(
     return checked
 
 
+def _categories_in_use(
+    session: Session, company_id: int, api: AliExpressApi, settings: Settings
+) -> list[int]:
+    """The categories the API's lines put items in, and those of its accepted AI assignments."""
+    found = {line.category_id for line in list_lines(session, company_id, api.id) if line.category_id}
+    assignments = read_assignments(api_folder(settings, api))
+    if assignments is not None:
+        accepted = assignments.filter(pl.col("status") == ACCEPTED).select(pl.col("category_id").unique())
+        found |= set(accepted.collect().to_series().to_list())
+    return sorted(found)
+
+
+# Another way to name category and variant attributes (`build set category.10`, `variant.14`).
+_KEY_ALIASES = {"category": "attribute", "variant": "sku_attribute"}
+
+
+def value_key(key: str) -> str:
+    """The key of `Build.values()` for a key as people type it: `category.10` is `attribute.10`,
+    `variant.14` is `sku_attribute.14`; other keys are as they are."""
+    section, dot, name = key.partition(".")
+    return f"{_KEY_ALIASES[section]}.{name}" if dot and section in _KEY_ALIASES else key
+
+
 def set_value(build: Build, key: str, value: Value | None) -> Build:
-    """The build with one attribute's value replaced (None: removed). Keys: shared keys, `category.<id>`,
-    `variant.<id>`, `group_field` (a Value with a field), `language` (a Value with a static)."""
+    """The build with one attribute's value replaced (None: removed). Keys: shared keys, `attribute.<id>`
+    (or `category.<id>`), `sku_attribute.<id>` (or `variant.<id>`), `group_field` (a Value with a
+    field) and `language` (a Value with a static)."""
     data = build_data(build)
     plain = None if value is None else value.model_dump(mode="json", exclude_defaults=True)
-    section, _, name = key.partition(".")
+    section, _, name = value_key(key).partition(".")
     if key == "group_field":
         data.setdefault("variants", {})["group_field"] = value.field if value is not None else None
     elif key == "language":
         data["language"] = value.static if value is not None else None
-    elif section in ("category", "variant") and name.isdigit():
-        target = data.setdefault("category", {}) if section == "category" else data.setdefault(
-            "variants", {}).setdefault("attributes", {})  # fmt: skip
-        _put(target, name, plain)
+    elif section == "attribute" and name.isdigit():
+        _put(data.setdefault("category", {}), name, plain)
+    elif section == "sku_attribute" and name.isdigit():
+        _put(data.setdefault("variants", {}).setdefault("attributes", {}), name, plain)
     else:
         _put(data.setdefault("shared", {}), key, plain)
     return build_from_data(data)
@@ -359,6 +398,7 @@ def value_map(
     with sessions() as session:
         build = get_build(session, company_id, api_id)
         connection_id = get_api(session, company_id, api_id).connection_id
+    key = value_key(key)
     value = build.values().get(key)
     raw = c.raw(key)
     if value is None or raw not in stored.skus().collect_schema():
@@ -396,6 +436,32 @@ def value_map(
         )
         for row in counted.iter_rows(named=True)
     ]
+
+
+def attribute_choices(
+    sessions: sessionmaker[Session], ctx: ConnectionContext, company_id: int, api_id: int, key: str
+) -> tuple[Choice, ...]:
+    """The values an attribute allows (shared attributes: the account's; category and variant attributes:
+    any of the categories in use), for picking static values and value-map targets."""
+    key = value_key(key)
+    with sessions() as session:
+        api = get_api(session, company_id, api_id)
+        connection_id, language = (
+            api.connection_id,
+            get_build(session, company_id, api_id).language or api.language,
+        )
+        used = _categories_in_use(session, company_id, api, ctx.settings)
+    requirements = load_requirements(
+        sessions, ctx, connection_id, used, language=language, permitted_leaves=frozenset(used)
+    )
+    shared = {spec.key: spec for spec in account_shared(sessions, ctx, connection_id)}
+    choices = shared[key].choices if key in shared else _choices_of(requirements, key)
+    if not choices:
+        raise InvalidInput(
+            "attribute",
+            f"{key!r} has no allowed values in the categories in use; `build show` lists the attributes.",
+        )
+    return choices
 
 
 def _choices_of(requirements: Requirements, key: str) -> tuple[Choice, ...]:

@@ -9,7 +9,6 @@ import re
 from collections.abc import Mapping, Sequence
 
 from feedbridge.catalog.model import FieldType
-from feedbridge.listings.requirements import AttributeSpec
 from feedbridge.listings.spec import Build, Value, Variants
 
 # Attribute key -> field names that hold it, best first (compared without case and punctuation).
@@ -46,10 +45,10 @@ def _field_for(names: Sequence[str], fields: dict[str, str]) -> str | None:
     return next((fields[name] for name in names if name in fields), None)
 
 
-def suggested_build(fields: Mapping[str, FieldType], shared: Sequence[AttributeSpec]) -> Build:
-    """Shared attributes from the fields whose names say what they hold, the usual static defaults, the
-    freight template and product group when the account offers exactly one. A list field of images
-    (a Shopify export's `Image Src`) gives the extra images too when no field holds only those."""
+def suggested_build(fields: Mapping[str, FieldType]) -> Build:
+    """Shared attributes from the fields whose names say what they hold, and the usual static defaults.
+    A list field of images (a Shopify export's `Image Src`) gives the extra images too when no field
+    holds only those. The account's freight template and product group are for the merchant to pick."""
     by_plain = {_plain(name): name for name in reversed(list(fields))}
     values: dict[str, Value] = {}
     for key, names in FIELD_NAMES.items():
@@ -60,7 +59,4 @@ def suggested_build(fields: Mapping[str, FieldType], shared: Sequence[AttributeS
     if "extra_images" not in values and main is not None and fields.get(main.field or "") is FieldType.LIST:
         values["extra_images"] = main
     values.update({key: Value(static=value) for key, value in STATIC_DEFAULTS.items()})
-    for spec in shared:
-        if spec.key in ("freight_template", "product_group") and len(spec.choices) == 1:
-            values[spec.key] = Value(static=spec.choices[0].id)
     return Build(shared=values, variants=Variants(group_field=_field_for(GROUP_FIELDS, by_plain)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from pydantic import ValidationError
@@ -47,52 +49,55 @@ def _pydantic_problem(error: object) -> str:
     return f"{where}: {message}"
 
 
+@dataclass(frozen=True)
+class Known:
+    """What an attribute accepts, as far as it is known when the build is saved."""
+
+    kind: Kind
+    choices: tuple[Choice, ...] = ()
+    unit: str | None = None
+
+
 def checked_build(
     build: Build,
     shared: Sequence[AttributeSpec],
     *,
     fields: Mapping[str, FieldType] | None,
     countries: Sequence[str],
-    category_choices: Mapping[int, tuple[Kind, tuple[Choice, ...]]] = {},
+    languages: Sequence[str],
+    category: Mapping[int, Known] | None = None,
+    variants: Mapping[int, Known] | None = None,
     source: str = "build",
 ) -> Build:
-    """The build with static values given by name replaced by their ids; InvalidBuild listing every
-    problem. `fields` are the items' fields (None before the first import: not checked);
-    `category_choices` are the kinds and allowed values of the category attributes known so far."""
+    """The build with static values and value-map targets given by name replaced by their ids;
+    InvalidBuild listing every problem. `fields` are the items' fields (None before the first import:
+    not checked); `category` and `variants` say what the category and variant attributes of the
+    categories in use accept (None: unknown yet, so checked as attributes with allowed values)."""
     problems: list[str] = []
     specs = {spec.key: spec for spec in shared}
     data = build_data(build)
+    if build.language is not None and build.language not in languages:
+        problems.append(
+            f"language: {build.language!r} is not an AliExpress main language ({' '.join(languages)})"
+        )
     for key, value in build.shared.items():
         spec = specs.get(key)
         if spec is None:
             problems.append(f"shared › {key}: unknown attribute{_close(key, list(specs))}")
             continue
-        where = f"shared › {key}"
-        problems += _value_problems(value, spec.kind, spec.unit, fields, where)
-        if spec.kind.chosen and value.static is not None:
-            ids, wrong = _static_ids(value.static, spec.choices)
-            problems += [
-                f"{where}: {w!r} is not one of the allowed values ({_shown(spec.choices)})" for w in wrong
-            ]
-            if not wrong and spec.choices:
-                data["shared"][key]["static"] = ids if isinstance(value.static, list) else ids[0]
-    for attribute_id, value in build.category.items():
-        kind, choices = category_choices.get(attribute_id, (Kind.CHOICE, ()))
-        where = f"category › {attribute_id}"
-        problems += _value_problems(value, kind, None, fields, where)
-        if value.static is not None and choices:
-            ids, wrong = _static_ids(value.static, choices)
-            problems += [
-                f"{where}: {w!r} is not one of the allowed values ({_shown(choices)})" for w in wrong
-            ]
-            if not wrong:
-                data["category"][str(attribute_id)]["static"] = (
-                    ids if isinstance(value.static, list) else ids[0]
-                )
-    for attribute_id, value in build.variants.attributes.items():
-        problems += _value_problems(
-            value, Kind.CHOICE, None, fields, f"variants › attributes › {attribute_id}"
-        )
+        known = Known(spec.kind, spec.choices, spec.unit)
+        problems += _checked_value(value, known, fields, f"shared › {key}", data["shared"][key])
+    for section, configured, found in (
+        ("category", build.category, category),
+        ("variants › attributes", build.variants.attributes, variants),
+    ):
+        for attribute_id, value in configured.items():
+            stored = data["category"] if section == "category" else data["variants"]["attributes"]
+            # An attribute of no category in use yet is kept for the categories that will have it.
+            known = (found or {}).get(attribute_id, Known(Kind.CHOICE))
+            problems += _checked_value(
+                value, known, fields, f"{section} › {attribute_id}", stored[str(attribute_id)]
+            )
     group_field = build.variants.group_field
     if group_field is not None and fields is not None and group_field not in fields:
         problems.append(
@@ -103,6 +108,27 @@ def checked_build(
     if problems:
         raise InvalidBuild(problems, source)
     return parse_build(data)
+
+
+def _checked_value(
+    value: Value, known: Known, fields: Mapping[str, FieldType] | None, where: str, stored: dict[str, Any]
+) -> list[str]:
+    """The value's problems; static values and map targets given by name become ids in `stored`."""
+    problems = _value_problems(value, known.kind, known.unit, fields, where)
+    if not (known.kind.chosen and known.choices):
+        return problems
+    shown = _shown(known.choices)
+    if value.static is not None:
+        ids, wrong = _static_ids(value.static, known.choices)
+        problems += [f"{where}: {w!r} is not one of the allowed values ({shown})" for w in wrong]
+        stored["static"] = ids if isinstance(value.static, list) else (ids or [value.static])[0]
+    for merchant, target in value.map.items():
+        ids, wrong = _static_ids(target, known.choices)
+        problems += [
+            f"{where} › map › {merchant!r}: {w!r} is not one of the allowed values ({shown})" for w in wrong
+        ]
+        stored["map"][merchant] = (ids or [target])[0]
+    return problems
 
 
 def _value_problems(
@@ -118,7 +144,9 @@ def _value_problems(
     if value.map and not kind.chosen:
         problems.append(f"{where}: only attributes with allowed values take a value map; remove 'map'")
     if value.unit is not None:
-        if unit is None:
+        if value.formula is not None:
+            problems.append(f"{where}: a formula reads numbers without units; remove 'unit'")
+        elif unit is None:
             problems.append(f"{where}: this attribute has no unit; remove 'unit'")
         elif value.unit.lower() not in units_for(unit):
             problems.append(

@@ -82,6 +82,12 @@ def test_build_show_set_values_export_and_import(
     assert "Saved the build of API 'AE'" in out
     assert "Navy" not in cli(shop, "build", "values", "AE", "variant.14", "-p", project, "--unmapped")
 
+    allowed = cli(shop, "build", "choices", "AE", "variant.14", "-p", project, "--search", "blau")
+    assert "900001404" in allowed and "Blue" in allowed and "Red" not in allowed
+    out = cli(shop, "build", "set", "AE", "category.10", "-p", project, "--static", "Unobtainium", code=1)
+    assert "category › 10: 'Unobtainium' is not one of the allowed values (47 Cotton" in out
+    out = cli(shop, "build", "set", "AE", "language", "-p", project, "--static", "xx", code=1)
+    assert "language: 'xx' is not an AliExpress main language" in out
     out = cli(shop, "build", "set", "AE", "dispatch_time", "-p", project, "--static", "zero", code=1)
     assert "shared › dispatch_time: static value 'zero' is not a number" in out
     assert "Saved" in cli(shop, "build", "set", "AE", "dispatch_time", "-p", project, "--static", "4")
@@ -90,7 +96,8 @@ def test_build_show_set_values_export_and_import(
     exported = tmp_path / "build.yaml"
     cli(shop, "build", "export", "AE", str(exported), "-p", project)
     text = exported.read_text()
-    assert "dispatch_time:\n    static: '4'" in text and "Navy: Blue" in text
+    # Values given by name are stored by id.
+    assert "dispatch_time:\n    static: '4'" in text and "Navy: '900001404'" in text
     exported.write_text(text.replace("static: '4'", "static: '5'"))
     assert "Imported the build of API 'AE'" in cli(
         shop, "build", "import", "AE", str(exported), "-p", project

@@ -109,6 +109,10 @@ def _category_checks(requirements: Requirements) -> list[Check]:
               "The category is not a leaf category the seller may post in; pick a leaf category from the tree.",
               Fix.SET_CATEGORIES,
               category.is_not_null() & ~category.is_in(sorted(requirements.permitted_leaves))),
+        Check("variant_category_differs", OPTIONAL, "category", "Category",
+              "The item's own category differs from its listing's: a listing is in its first item's "
+              "category, so the item is listed there. Give the group's items one category.",
+              Fix.SET_CATEGORIES, pl.col(c.ITEM_CATEGORY).ne_missing(category)),
     ]  # fmt: skip
 
 
@@ -146,7 +150,7 @@ def _shared_checks(spec: AttributeSpec, schema: pl.Schema) -> list[Check]:
     if spec.max_length is not None and spec.kind in (Kind.TEXT, Kind.HTML):
         found.append(Check(f"too_long:{key}", MANDATORY, key, label,
                            f"{label} is longer than {spec.max_length} characters; shorten it with a rule "
-                           "(the template 'cap the title').", Fix.VIEW_ITEMS,
+                           "(rule template cap_title).", Fix.VIEW_ITEMS,
                            value.str.len_chars() > spec.max_length))  # fmt: skip
     if key == "title":
         found.append(Check("title_characters", MANDATORY, key, label,
@@ -173,6 +177,9 @@ def _image_checks(requirements: Requirements, schema: pl.Schema) -> list[Check]:
         Check("image_url_invalid", MANDATORY, "main_image", "Images",
               "An image is not an absolute http(s) URL, so it cannot be uploaded to AliExpress.",
               Fix.VIEW_ITEMS, invalid),
+        Check("recommended:extra_images", OPTIONAL, "extra_images", "Extra images",
+              "The item has one image; AliExpress recommends up to 5 more (map the extra images).",
+              Fix.VIEW_IN_BUILD, images.list.len() == 1),
         Check("images_capped", OPTIONAL, "extra_images", "Extra images",
               f"The item has more than {MAX_IMAGES} images; only the first {MAX_IMAGES} are sent.",
               Fix.VIEW_ITEMS, pl.col(c.IMAGE_COUNT) > MAX_IMAGES),
@@ -290,17 +297,17 @@ def _value_checks(
     if len(allowed_sets) < 2:
         return found  # the build keeps only allowed values: every category allows the same ones
     outside = _not_allowed(uses, key, uses[0].kind)
-    # Variant values are never left out: the variants would lose what tells them apart.
-    blocking = pl.lit(True) if always_blocking else pl.col(c.CATEGORY).is_in(_by_level(uses, Level.MANDATORY))
-    return [
-        *found,
-        Check(f"not_allowed:{key}", MANDATORY, key, label,
-              f"{label}: the value is not allowed in the item's category; map it to an allowed value.",
-              Fix.VIEW_IN_BUILD, outside & blocking),
-        Check(f"left_out:{key}", OPTIONAL, key, label,
-              f"{label}: the value is not allowed in the item's category, so it is left out.",
-              Fix.VIEW_IN_BUILD, outside & ~blocking, key),
-    ]  # fmt: skip
+    # Variant values are never left out (the variants would lose what tells them apart); product
+    # attributes are, where the category does not require them.
+    blocking = None if always_blocking else pl.col(c.CATEGORY).is_in(_by_level(uses, Level.MANDATORY))
+    found.append(Check(f"not_allowed:{key}", MANDATORY, key, label,
+                       f"{label}: the value is not allowed in the item's category; map it to an allowed value.",
+                       Fix.VIEW_IN_BUILD, outside if blocking is None else outside & blocking))  # fmt: skip
+    if blocking is not None:
+        found.append(Check(f"left_out:{key}", OPTIONAL, key, label,
+                           f"{label}: the value is not allowed in the item's category, so it is left out.",
+                           Fix.VIEW_IN_BUILD, outside & ~blocking, key))  # fmt: skip
+    return found
 
 
 def _variant_checks(requirements: Requirements, schema: pl.Schema) -> list[Check]:
