@@ -80,8 +80,11 @@ def build_skus(
 
 def identity(build: Build, fields: Fields, *, id_field: str, unique_id_field: str) -> list[pl.Expr]:
     """The SKU code, the group and the listing key: a group's items share one listing, any other item
-    is one of its own (keyed by its unique ID, so that two items with one SKU code stay two listings)."""
+    is one of its own (keyed by its unique ID, so that two items with one SKU code stay two listings;
+    by its place among the items where it has none)."""
     sku_code = as_text(unique_id_field, fields.kinds).str.strip_chars()
+    item_id = as_text(id_field, fields.kinds)
+    row = pl.col(POSITION) if POSITION in fields.kinds else pl.int_range(pl.len())
     group_field = build.variants.group_field
     if group_field and group_field in fields.kinds:
         group = text(Value(field=group_field), fields)
@@ -91,7 +94,10 @@ def identity(build: Build, fields: Fields, *, id_field: str, unique_id_field: st
     return [
         sku_code.alias(c.SKU_CODE),
         group.alias(c.GROUP),
-        key.otherwise(pl.concat_str(pl.lit("i:"), as_text(id_field, fields.kinds))).alias(c.LISTING),
+        key.when(item_id.str.contains(r"\S"))
+        .then(pl.concat_str(pl.lit("i:"), item_id))
+        .otherwise(pl.concat_str(pl.lit("r:"), row.cast(pl.String)))
+        .alias(c.LISTING),
     ]
 
 
@@ -154,12 +160,12 @@ def _valued(
 
 
 def chosen(raw: pl.Expr, value: Value, choices: tuple[Choice, ...]) -> pl.Expr:
-    """The allowed value's id for each text: a static value may be an id or a name; a field's values go
-    through the value map first. Whatever names no allowed value is null: not mapped."""
-    if value.static is not None:
-        found = pl.coalesce(_allowed(raw, choices), mapped(raw, {}, spellings(choices)))
-    else:
-        found = mapped(raw, explicit_ids(value.map, choices), spellings(choices))
+    """The allowed value's id for each text: the build's value map first (fields only), then a text that
+    is an allowed id itself, then a name of one. Whatever names no allowed value is null: not mapped."""
+    explicit = {} if value.static is not None else explicit_ids(value.map, choices)
+    by_map = mapped(raw, explicit, {}) if explicit else None
+    by_name = mapped(raw, {}, spellings(choices))
+    found = pl.coalesce([part for part in (by_map, _allowed(raw, choices), by_name) if part is not None])
     return _allowed(found, choices)
 
 

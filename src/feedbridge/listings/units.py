@@ -21,8 +21,8 @@ UNITS: dict[str, tuple[str, float]] = {
         ("d", "day", "days", "tag", "tage", "jour", "jours", "dia", "dias", "días"), ("days", 1.0)
     ),
 }
-# A number and, after it, an optional unit word (letters, or an inch mark).
-_QUANTITY = r"^\s*([+-]?(?:\d[\d.,\s]*\d|\d)|[.,]\d+)\s*([^\d\s.,]+)?\s*$"
+# A number and, after it, an optional unit word (letters, or an inch mark; "in." or "lbs." with a dot).
+_QUANTITY = r"^\s*([+-]?(?:\d[\d.,\s]*\d|\d)|[.,]\d+)\s*([^\d\s.,]+\.?)?\s*$"
 
 
 def units_for(target: str) -> list[str]:

@@ -75,7 +75,8 @@ class Fields:
         """The field's distinct values (its distinct elements, given its list expression), None when
         the value is no single field or they are many."""
         name = value.field
-        if self.items is None or name is None:
+        # A list field feeds a text reading through its joined text: not its distinct lists.
+        if self.items is None or name is None or (elements is None and self.kinds.get(name) is not Kind.TEXT):
             return None
         key = name if elements is None else f"{name}\x00elements"
         if key not in self._distinct:
@@ -116,7 +117,8 @@ def text_list(value: Value, fields: Fields) -> pl.Expr:
         elements = pl.col(value.field)
     else:
         elements = text(value, fields).str.split(LIST_SEPARATOR)
-    return elements.list.eval(pl.element().str.strip_chars().filter(pl.element() != "")).fill_null([])
+    trimmed = elements.list.eval(pl.element().str.strip_chars())
+    return trimmed.list.eval(pl.element().filter(pl.element() != "")).fill_null([])
 
 
 def number(value: Value, fields: Fields, *, unit: str | None = None) -> pl.Expr:
