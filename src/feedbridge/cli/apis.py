@@ -164,7 +164,7 @@ def delete(
     company: CompanyOption = None,
 ) -> None:
     """Forget the API's setup (category lines, build, AI assignments, built listings). Nothing on
-    AliExpress is touched: to remove its listings there, clear the API first."""
+    AliExpress is touched: the listings it sent stay there as they are."""
     if not yes:
         typer.confirm(
             f"Delete API '{name}' and its categories, build and listings in feedbridge?", abort=True

@@ -236,10 +236,8 @@ def choices(
     )
     wanted = (search or "").casefold()
     table = Table("id", "name", "other names", title=escape(f"Values of {key} for API '{found.name}'"))
-    for choice in allowed:
-        names = {name for name in choice.names.values()} | set(choice.aliases)
-        if wanted and not any(wanted in name.casefold() for name in names):
+    for value in allowed:
+        if wanted and not any(wanted in name.casefold() for name in [value.name, *value.other_names]):
             continue
-        shown = choice.name(found.language)
-        table.add_row(choice.id, escape(shown), escape(", ".join(sorted(names - {shown}))))
+        table.add_row(value.id, escape(value.name), escape(", ".join(value.other_names)))
     Console().print(table)

@@ -52,9 +52,13 @@ def preview(
 
 def _item_table(item: PreviewItem) -> Table:
     state = "[red]blocked[/red]" if item.blocked else "[green]ready[/green]"
-    where = f"{item.category_id} {item.category_path or ''}" if item.category_id else "[red]no category[/red]"
+    where = (
+        f"{item.category_id} {escape(item.category_path or '')}"
+        if item.category_id
+        else "[red]no category[/red]"
+    )
     title = f"{escape(item.item_id)} — listing {escape(item.listing)} ({item.variants} variants) — {state}"
-    table = Table("attribute", "value", title=title, caption=escape(where), show_header=False)
+    table = Table("attribute", "value", title=title, caption=where, show_header=False)
     for label, value in item.values:
         table.add_row(escape(label), escape(value[:200] + ("…" if len(value) > 200 else "")))
     for issue, own in item.issues:

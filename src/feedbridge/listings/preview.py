@@ -119,13 +119,19 @@ def _values(row: dict[str, Any], stored: StoredListings) -> list[tuple[str, str]
         if row.get(column) in (None, []):
             raw = row.get(c.raw(key))
             if raw not in (None, []):  # the merchant's value, which did not read or map to an allowed one
-                shown.append((label, f"{_shown(raw)} (not read or not mapped: nothing is sent)"))
+                shown.append((label, f"{_shown(raw)} (not sent: see the issues)"))
             continue
         shown.append((label if key != "main_image" else "Images", _shown(row[column], names.get(key, {}))))
     for key, value in row.items():
-        if key.startswith(_SHOWN_PREFIXES[2:]) and value is not None:
+        if key.startswith(_SHOWN_PREFIXES[2:]) and value is not None and _sent_with(key, row):
             shown.append((_derived_label(key, labels), _shown(value)))
     return shown
+
+
+def _sent_with(key: str, row: dict[str, Any]) -> bool:
+    """A variant value's own name and image go only with the value itself."""
+    kind, _, which = key.partition(".")
+    return kind not in ("sku_alias", "sku_image") or row.get(f"sku_attribute.{which}") is not None
 
 
 def _derived_label(key: str, labels: dict[str, str]) -> str:

@@ -401,7 +401,7 @@ def value_map(
     key = value_key(key)
     value = build.values().get(key)
     raw = c.raw(key)
-    if value is None or raw not in stored.skus().collect_schema():
+    if value is None or value.static is not None or raw not in stored.skus().collect_schema():
         raise InvalidInput(
             "attribute", f"{key!r} is not an attribute with allowed values that the build fills from a field."
         )
@@ -412,7 +412,9 @@ def value_map(
         sessions, ctx, connection_id, categories, language=computed.language,
         permitted_leaves=frozenset(categories),
     )  # fmt: skip
-    choices = _choices_of(requirements, key)
+    choices = _choices_of(requirements, key) or _shared_choices(requirements, key)
+    if not choices:
+        raise InvalidInput("attribute", f"{key!r} takes no allowed values: its values are read as they are.")
     values = stored.skus().select(pl.col(raw).alias("value"))
     if isinstance(values.collect_schema()["value"], pl.List):
         values = values.explode("value")
@@ -438,9 +440,16 @@ def value_map(
     ]
 
 
+@dataclass(frozen=True)
+class AllowedValue:
+    id: str
+    name: str  # in the language of the build
+    other_names: list[str]  # in other languages, and the words matched to it
+
+
 def attribute_choices(
     sessions: sessionmaker[Session], ctx: ConnectionContext, company_id: int, api_id: int, key: str
-) -> tuple[Choice, ...]:
+) -> list[AllowedValue]:
     """The values an attribute allows (shared attributes: the account's; category and variant attributes:
     any of the categories in use), for picking static values and value-map targets."""
     key = value_key(key)
@@ -461,13 +470,19 @@ def attribute_choices(
             "attribute",
             f"{key!r} has no allowed values in the categories in use; `build show` lists the attributes.",
         )
-    return choices
+    rows = []
+    for choice in choices:
+        name = choice.name(language)
+        rows.append(AllowedValue(choice.id, name, sorted({*choice.names.values(), *choice.aliases} - {name})))
+    return rows
+
+
+def _shared_choices(requirements: Requirements, key: str) -> tuple[Choice, ...]:
+    return next((spec.choices for spec in requirements.shared if spec.key == key), ())
 
 
 def _choices_of(requirements: Requirements, key: str) -> tuple[Choice, ...]:
-    shared = {spec.key: spec for spec in requirements.shared}
-    if key in shared:
-        return shared[key].choices
+    """The allowed values of a category or variant attribute in any of the categories in use."""
     for variant in (False, True):
         for uses in requirements.category_attributes(variant=variant).values():
             if uses[0].key == key:

@@ -22,7 +22,8 @@ from feedbridge.errors import InvalidInput
 from feedbridge.listings.requirements import AttributeSpec, Choice, Kind
 from feedbridge.listings.spec import Build, CountryPrice, Value, build_data, parse_build
 from feedbridge.listings.units import units_for
-from feedbridge.listings.valuemaps import normalised_text
+from feedbridge.listings.valuemaps import normalised_text, spellings
+from feedbridge.listings.values import LIST_SEPARATOR
 
 
 class InvalidBuild(InvalidInput):
@@ -94,7 +95,8 @@ def checked_build(
         for attribute_id, value in configured.items():
             stored = data["category"] if section == "category" else data["variants"]["attributes"]
             # An attribute of no category in use yet is kept for the categories that will have it.
-            known = (found or {}).get(attribute_id, Known(Kind.CHOICE))
+            unknown = Known(Kind.CHOICES if isinstance(value.static, list) else Kind.CHOICE)
+            known = (found or {}).get(attribute_id, unknown)
             problems += _checked_value(
                 value, known, fields, f"{section} › {attribute_id}", stored[str(attribute_id)]
             )
@@ -119,9 +121,10 @@ def _checked_value(
         return problems
     shown = _shown(known.choices)
     if value.static is not None:
-        ids, wrong = _static_ids(value.static, known.choices)
+        several = known.kind is Kind.CHOICES
+        ids, wrong = _static_ids(value.static, known.choices, several=several)
         problems += [f"{where}: {w!r} is not one of the allowed values ({shown})" for w in wrong]
-        stored["static"] = ids if isinstance(value.static, list) else (ids or [value.static])[0]
+        stored["static"] = ids if several else (ids[0] if ids else value.static)
     for merchant, target in value.map.items():
         ids, wrong = _static_ids(target, known.choices)
         problems += [
@@ -185,22 +188,24 @@ def _country_problems(
     return problems
 
 
-def _static_ids(static: str | list[str], choices: Sequence[Choice]) -> tuple[list[str], list[str]]:
-    """The ids of the static value(s), given by id or by name (any language, normalised); and the
-    values that are neither."""
+def _static_ids(
+    static: str | list[str], choices: Sequence[Choice], *, several: bool = False
+) -> tuple[list[str], list[str]]:
+    """The ids of the static value(s), given by id or by name (any language, normalised, or one of the
+    words the build matches, as `valuemaps.spellings`); and the values that are neither. With `several`,
+    a text holds values separated by commas, as the build reads it."""
     by_id = {choice.id for choice in choices}
-    by_name: dict[str, set[str]] = {}
-    for choice in choices:
-        for name in choice.names.values():
-            by_name.setdefault(normalised_text(name), set()).add(choice.id)
+    by_name = spellings(choices)
+    given = [static] if isinstance(static, str) else static
+    if several:
+        given = [part.strip() for text in given for part in text.split(LIST_SEPARATOR) if part.strip()]
     ids, wrong = [], []
-    for given in [static] if isinstance(static, str) else static:
-        if given in by_id:
-            ids.append(given)
-        elif len(found := by_name.get(normalised_text(given), set())) == 1:
-            ids.append(next(iter(found)))
+    for value in given:
+        found = value if value in by_id else by_name.get(normalised_text(value))
+        if found is None:
+            wrong.append(value)
         else:
-            wrong.append(given)
+            ids.append(found)
     return ids, wrong
 
 

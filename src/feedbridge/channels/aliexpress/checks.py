@@ -227,7 +227,7 @@ def _by_level(uses: Iterable[CategoryAttribute], level: Level) -> list[int]:
 
 
 def _not_allowed(uses: list[CategoryAttribute], column: str, kind: Kind) -> pl.Expr:
-    """True where the value is not allowed in the item's category (categories grouped by their values)."""
+    """True where the value is not allowed in the listing's category (categories grouped by their values)."""
     groups: dict[frozenset[str], list[int]] = {}
     for use in uses:
         if use.choices:
@@ -267,10 +267,10 @@ def _attribute_checks(requirements: Requirements, schema: pl.Schema) -> list[Che
             else ""
         )
         found.append(Check(f"missing:{key}", MANDATORY, key, label,
-                           f"{label} is required in the item's category and is empty or not mapped; map it "
+                           f"{label} is required in the listing's category and is empty or not mapped; map it "
                            f"in the build{brand}.", Fix.VIEW_IN_BUILD, category.is_in(mandatory) & empty))  # fmt: skip
         found.append(Check(f"recommended:{key}", OPTIONAL, key, label,
-                           f"{label} is missing; AliExpress recommends it in the item's category.",
+                           f"{label} is missing; AliExpress recommends it in the listing's category.",
                            Fix.VIEW_IN_BUILD, category.is_in(recommended) & empty))  # fmt: skip
         found += _value_checks(key, label, uses, schema, always_blocking=False)
     return found
@@ -301,11 +301,11 @@ def _value_checks(
     # attributes are, where the category does not require them.
     blocking = None if always_blocking else pl.col(c.CATEGORY).is_in(_by_level(uses, Level.MANDATORY))
     found.append(Check(f"not_allowed:{key}", MANDATORY, key, label,
-                       f"{label}: the value is not allowed in the item's category; map it to an allowed value.",
+                       f"{label}: the value is not allowed in the listing's category; map it to an allowed value.",
                        Fix.VIEW_IN_BUILD, outside if blocking is None else outside & blocking))  # fmt: skip
     if blocking is not None:
         found.append(Check(f"left_out:{key}", OPTIONAL, key, label,
-                           f"{label}: the value is not allowed in the item's category, so it is left out.",
+                           f"{label}: the value is not allowed in the listing's category, so it is left out.",
                            Fix.VIEW_IN_BUILD, outside & ~blocking, key))  # fmt: skip
     return found
 
@@ -321,7 +321,7 @@ def _variant_checks(requirements: Requirements, schema: pl.Schema) -> list[Check
         if _present(schema, key):
             keys.append(key)
         found.append(Check(f"missing:{key}", MANDATORY, key, label,
-                           f"{label} is a required variant attribute in the item's category; map it in the "
+                           f"{label} is a required variant attribute in the listing's category; map it in the "
                            "variants tab.", Fix.VIEW_IN_BUILD,
                            category.is_in(_by_level(uses, Level.MANDATORY)) & empty))  # fmt: skip
         found.append(Check(f"recommended:{key}", OPTIONAL, key, label,

@@ -41,6 +41,7 @@ _NOT_SENT = (
     c.IMAGE_COUNT,
     c.CATEGORY_SOURCE,
     c.CATEGORY_LINE,
+    c.ITEM_CATEGORY,
 )
 # What the sync needs of a listing, in this order (with the listing's issue words after BLOCKED).
 LISTING_COLUMNS = (
