@@ -99,15 +99,29 @@ def parse_number(value: pl.Expr, decimal_mark: str = ".") -> pl.Expr:
 GTIN_LENGTHS = (8, 12, 13, 14)
 
 
+GTIN_SHAPE = r"^(?:[0-9]{8}|[0-9]{12,14})$"
+
+
+def gtin_number(text: pl.Expr) -> pl.Expr:
+    """The GTIN's digits as an integer (leading zeros do not change a GS1 check sum); null unless
+    the trimmed text is 8, 12, 13 or 14 digits."""
+    digits = text.str.strip_chars()
+    return pl.when(digits.str.contains(GTIN_SHAPE)).then(digits).cast(pl.Int64, strict=False)
+
+
+def gtin_checked(number: pl.Expr) -> pl.Expr:
+    """Whether the last digit is the GS1 check digit of the others (weights 3, 1, 3, … from the right);
+    integer arithmetic, far cheaper than cutting the text into digits."""
+    body = number // 10
+    weighted = pl.sum_horizontal(
+        [(body // 10**place) % 10 * (3 if place % 2 == 0 else 1) for place in range(13)]
+    )
+    return (10 - weighted % 10) % 10 == number % 10
+
+
 def gtin_check_digit_valid(value: pl.Expr) -> pl.Expr:
     """True where the stripped value is 8, 12, 13 or 14 digits with a valid GS1 check digit."""
-    text = value.str.strip_chars()
-    shaped = text.str.contains(r"^(?:\d{8}|\d{12,14})$")
-    padded = text.str.pad_start(14, "0")
-    digits = [padded.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(14)]
-    weighted = pl.sum_horizontal([digit * (3 if i % 2 == 0 else 1) for i, digit in enumerate(digits[:13])])
-    check = (10 - weighted % 10) % 10
-    return shaped & (pl.when(shaped).then(check == digits[13]).otherwise(False))
+    return gtin_checked(gtin_number(value)).fill_null(False)
 
 
 def parse_gtin(value: pl.Expr) -> pl.Expr:

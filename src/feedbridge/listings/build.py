@@ -49,14 +49,17 @@ def build_skus(
     keys = identity(build, fields, id_field=id_field, unique_id_field=unique_id_field)
     # A listing is in its first item's category: its variants' attributes are those of that category.
     own = pl.col(CATEGORY_ID)
-    first = own.first().over(c.LISTING) if build.variants.group_field else own
-    items = items.with_columns(*keys).with_columns(first.alias(_LISTING_CATEGORY))
+    first = own.first().over(c.LISTING_INDEX) if build.variants.group_field else own
+    items = (
+        items.with_columns(*keys).with_columns(c.listing_index()).with_columns(first.alias(_LISTING_CATEGORY))
+    )
     category = pl.col(_LISTING_CATEGORY)
     position = pl.col(POSITION) if POSITION in fields.kinds else pl.int_range(pl.len())
     expressions: list[pl.Expr] = [
         position.cast(pl.UInt32).alias(c.POSITION),
         as_text(id_field, fields.kinds).alias(c.ITEM_ID),
         *[pl.col(key.meta.output_name()) for key in keys],
+        pl.col(c.LISTING_INDEX),
         category.alias(c.CATEGORY),
         own.alias(c.ITEM_CATEGORY),
         pl.col(CATEGORY_SOURCE).alias(c.CATEGORY_SOURCE),
@@ -156,7 +159,7 @@ def _valued(
         raw_list = text_list(value, fields)
         found = fields.per_element(value, raw_list, lambda element: chosen(element, value, choices))
         return [found.list.drop_nulls().alias(key), raw_list.alias(c.raw(key))]
-    return [text(value, fields).alias(key)]
+    return [text(value, fields, trim=kind is not Kind.HTML).alias(key)]
 
 
 def chosen(raw: pl.Expr, value: Value, choices: tuple[Choice, ...]) -> pl.Expr:

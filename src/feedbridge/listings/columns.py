@@ -6,11 +6,14 @@ by `attribute.<id>` and `sku_attribute.<id>` (requirements.attribute_key / varia
 
 from __future__ import annotations
 
+import polars as pl
+
 POSITION = "position"  # UInt32: the item's place among the API's items (after the rules)
 ITEM_ID = "item_id"  # the project's unique ID of the item
 SKU_CODE = "sku_code"  # the API's unique ID field: the SKU code on the marketplace
 GROUP = "group"  # the item group value (null: a listing of its own)
 LISTING = "listing"  # the listing's key: "g:<group>" for a group, "i:<item id>" for a single item
+LISTING_INDEX = "listing_index"  # UInt32: the listing as a small number, for windows over listings
 CATEGORY = "category_id"  # Int64: the listing's (its first item's) category, null: uncategorized
 ITEM_CATEGORY = "item_category_id"  # Int64: the category lines or AI gave the item itself
 CATEGORY_SOURCE = "category_source"  # "line" | "ai" | null
@@ -19,6 +22,11 @@ IMAGES = "images"  # the listing images: main image first, then the extra ones, 
 IMAGE_COUNT = "image_count"  # images the item has before the channel's limit cuts them
 BLOCKED = "blocked"  # Boolean: the listing has a mandatory issue and is not sent
 VARIANTS = "variants"  # UInt32: items (SKUs) in the item's listing
+
+
+def listing_index() -> pl.Expr:
+    """LISTING_INDEX from LISTING: windows over a listing run on a small number, far cheaper than over text."""
+    return pl.col(LISTING).cast(pl.Categorical).to_physical().cast(pl.UInt32).alias(LISTING_INDEX)
 
 
 def issue_word(word: int, *, own: bool) -> str:

@@ -126,9 +126,9 @@ def apply_checks(skus: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
         else pl.lit(0, dtype=pl.UInt64).alias(c.issue_word(w, own=True))
         for w in range(index.words)
     ]
-    # A listing's key as a small integer: windows over it are much cheaper than over text.
-    listing = pl.col(c.LISTING).cast(pl.Categorical).to_physical().alias(_LISTING_INDEX)
-    frame = skus.with_columns(listing).with_columns(words)
+    if c.LISTING_INDEX not in skus.collect_schema():
+        skus = skus.with_columns(c.listing_index())
+    frame = skus.with_columns(words)
     cleared: dict[str, pl.Expr] = {}
     for check, flag in zip(checks, flags, strict=True):
         if check.clears is not None:
@@ -142,17 +142,14 @@ def apply_checks(skus: pl.LazyFrame, checks: Sequence[Check]) -> pl.LazyFrame:
         *[
             pl.col(c.issue_word(w, own=True))
             .bitwise_or()
-            .over(_LISTING_INDEX)
+            .over(c.LISTING_INDEX)
             .alias(c.issue_word(w, own=False))
             for w in range(index.words)
         ],
-        pl.len().over(_LISTING_INDEX).cast(pl.UInt32).alias(c.VARIANTS),
+        pl.len().over(c.LISTING_INDEX).cast(pl.UInt32).alias(c.VARIANTS),
     )
     blocked = pl.any_horizontal(index.has(code) for code in mandatory) if mandatory else pl.lit(False)
-    return frame.with_columns(blocked.alias(c.BLOCKED)).drop(_LISTING_INDEX)
-
-
-_LISTING_INDEX = "\x00listing_index"
+    return frame.with_columns(blocked.alias(c.BLOCKED))
 
 
 def summarise(

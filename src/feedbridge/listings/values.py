@@ -20,7 +20,7 @@ from feedbridge.rules.actions.numbers import evaluate, price_with_ending
 from feedbridge.rules.actions.text import as_text
 from feedbridge.rules.calculation import parse_calculation
 from feedbridge.rules.model import Combine, Kind
-from feedbridge.rules.values import format_number
+from feedbridge.rules.values import format_number, scaled
 
 _TEMPLATE = "\x00template"  # the column name a compiled template writes (never materialised)
 LIST_SEPARATOR = ","  # a text value that should be a list (images, several values) is split here
@@ -92,8 +92,9 @@ class Fields:
         return parse_number(as_text(name, self.kinds), self.mark(name))
 
 
-def text(value: Value, fields: Fields) -> pl.Expr:
-    """The value as trimmed text (a list joined with ", "); null where it is empty."""
+def text(value: Value, fields: Fields, *, trim: bool = True) -> pl.Expr:
+    """The value as trimmed text (a list joined with ", "); null where it is blank. Without `trim` the
+    text is kept as it is: trimming copies it, which a long HTML description does not need."""
     if value.static is not None:
         static = value.static if isinstance(value.static, str) else ", ".join(value.static)
         expr = pl.lit(static, dtype=pl.String)
@@ -105,6 +106,8 @@ def text(value: Value, fields: Fields) -> pl.Expr:
         )[_TEMPLATE]
     else:  # a formula, written as a number
         expr = format_number(number(value, fields), 2)
+    if not trim:
+        return pl.when(expr.str.contains(r"\S")).then(expr)
     expr = expr.str.strip_chars()
     return pl.when(expr != "").then(expr)
 
@@ -137,11 +140,12 @@ def number(value: Value, fields: Fields, *, unit: str | None = None) -> pl.Expr:
 
 
 def rounded(value: pl.Expr, rounding: Rounding) -> pl.Expr:
+    """The number rounded as the rules' round rounds it (half up, or to a price ending), as a Float64:
+    the nearest one to the decimal the payload then writes (values.format_number)."""
     if rounding.ending is not None:
-        written = price_with_ending(value, rounding.ending, rounding.direction)
-    else:
-        written = format_number(value, rounding.decimals or 0)
-    return written.cast(pl.Float64)
+        return price_with_ending(value, rounding.ending, rounding.direction).cast(pl.Float64)
+    decimals = rounding.decimals or 0
+    return scaled(value, decimals) / 10**decimals
 
 
 def whole(value: pl.Expr, *, down: bool) -> pl.Expr:

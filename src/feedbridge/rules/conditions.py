@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from feedbridge.catalog.parsing import gtin_checked, gtin_number
 from feedbridge.errors import InvalidInput
 from feedbridge.rules import columns
 from feedbridge.rules.model import (
@@ -37,7 +38,6 @@ from feedbridge.rules.values import convert_kind, folded, is_blank_text, is_empt
 # Joins list elements when a list is compared with another field's value: list.eval cannot read
 # other columns, so "any element equals X" becomes "SEP+a+SEP+b+SEP contains SEP+X+SEP".
 ELEMENT_SEPARATOR = "\x1f"
-GTIN_SHAPE = r"^(?:[0-9]{8}|[0-9]{12,14})$"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 WORD = r"\S+"
 
@@ -160,15 +160,15 @@ class ConditionCompiler:
         value = pl.col(field)
         if self._kind(field) is Kind.LIST:
             return (
-                value.list.eval(_gtin_number(pl.element()))
-                .list.eval(_gtin_checked(pl.element()))
+                value.list.eval(gtin_number(pl.element()))
+                .list.eval(gtin_checked(pl.element()))
                 .list.any()
                 .fill_null(False)
             )
         # The digits as one integer, computed once: the check sum reads it thirteen times.
         name = columns.gtin(field)
-        self.scratch[name] = _gtin_number(value)
-        return _gtin_checked(pl.col(name)).fill_null(False)
+        self.scratch[name] = gtin_number(value)
+        return gtin_checked(pl.col(name)).fill_null(False)
 
     def _regex(self, condition: RegexCondition) -> Predicate:
         pattern = condition.pattern if condition.case_sensitive else f"(?i){condition.pattern}"
@@ -281,22 +281,6 @@ def _compare(condition: TextCondition | ListCondition, operand: pl.Expr | None =
     if condition.op == "ends_with":
         return lambda text: text.str.ends_with(other)
     return lambda text: text.str.contains(other, literal=True)
-
-
-def _gtin_number(text: pl.Expr) -> pl.Expr:
-    """The GTIN's digits as an integer (leading zeros do not change a GS1 check sum); null unless
-    the trimmed text is 8, 12, 13 or 14 digits."""
-    digits = text.str.strip_chars()
-    return pl.when(digits.str.contains(GTIN_SHAPE)).then(digits).cast(pl.Int64, strict=False)
-
-
-def _gtin_checked(number: pl.Expr) -> pl.Expr:
-    """Whether the last digit is the GS1 check digit of the others (weights 3, 1, 3, … from the right)."""
-    body = number // 10
-    weighted = pl.sum_horizontal(
-        [(body // 10**place) % 10 * (3 if place % 2 == 0 else 1) for place in range(13)]
-    )
-    return (10 - weighted % 10) % 10 == number % 10
 
 
 def _compare_date(value: pl.Expr, op: str, target: date) -> pl.Expr:

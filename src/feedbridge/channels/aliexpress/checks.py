@@ -313,7 +313,7 @@ def _value_checks(
 def _variant_checks(requirements: Requirements, schema: pl.Schema) -> list[Check]:
     found: list[Check] = []
     category = pl.col(c.CATEGORY)
-    several = pl.len().over(c.LISTING) > 1
+    several = pl.len().over(c.LISTING_INDEX) > 1
     keys = []
     for attribute_id, uses in sorted(requirements.category_attributes(variant=True).items()):
         key, label = variant_key(attribute_id), uses[0].name
@@ -346,10 +346,10 @@ def _variant_checks(requirements: Requirements, schema: pl.Schema) -> list[Check
         Check("too_many_variants", MANDATORY, "variants", "Variants",
               f"The listing has more than {requirements.max_variants} variants, more than AliExpress accepts "
               "in one product; split the item group.", Fix.VIEW_ITEMS,
-              pl.len().over(c.LISTING) > requirements.max_variants),
+              pl.len().over(c.LISTING_INDEX) > requirements.max_variants),
     ]  # fmt: skip
     return found
 
 
 def _combination_repeats(combination: pl.Expr) -> pl.Expr:
-    return combination.is_duplicated().over(c.LISTING)
+    return combination.is_duplicated().over(c.LISTING_INDEX)

@@ -42,6 +42,7 @@ _NOT_SENT = (
     c.CATEGORY_SOURCE,
     c.CATEGORY_LINE,
     c.ITEM_CATEGORY,
+    c.LISTING_INDEX,
 )
 # What the sync needs of a listing, in this order (with the listing's issue words after BLOCKED).
 LISTING_COLUMNS = (
