@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from bench.feedgen import write_feed
-from bench.measure import own_peak_mb
+from bench.measure import own_peak_mb, run_step
 from feedbridge.catalog.fields import infer_field_types
 from feedbridge.catalog.imports import ImportSpec
 from feedbridge.catalog.pipeline import process_feed
@@ -53,17 +52,6 @@ def _peaks() -> dict[str, float]:
         "worker_peak_mb": worker.ru_maxrss / 1024,
         "cpu_seconds": own.ru_utime + own.ru_stime + worker.ru_utime + worker.ru_stime,
     }
-
-
-def _step(argv: list[str]) -> dict[str, Any]:
-    """Run one step in a fresh process; what it printed last, as JSON."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.catalog_import", "step", *argv],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def step_bare(path: Path) -> dict[str, Any]:
@@ -149,9 +137,11 @@ def main() -> None:
         tmp = Path(name)
         csv, xml, quarter = tmp / "feed.csv", tmp / "feed.xml", tmp / "quarter.xml"
         write_feed(csv, ITEMS, "csv")
-        previous = str(_step(["previous", str(csv), str(tmp / "previous")])["metadata"])
-        bare = _step(["bare", str(csv)])
-        piped = _step(["pipeline", str(csv), str(tmp / "csv"), previous])
+        previous = str(
+            run_step("bench.catalog_import", "previous", str(csv), str(tmp / "previous"))["metadata"]
+        )
+        bare = run_step("bench.catalog_import", "bare", str(csv))
+        piped = run_step("bench.catalog_import", "pipeline", str(csv), str(tmp / "csv"), previous)
         ratio = float(piped["seconds"]) / float(bare["seconds"])
         ok = float(piped["seconds"]) <= CSV_TARGET_SECONDS and float(piped["peak_mb"]) <= CSV_TARGET_MB
         print(
@@ -173,7 +163,7 @@ def main() -> None:
         peaks = []
         for path, items in ((xml, ITEMS), (quarter, ITEMS // 4)):
             write_feed(path, items, "xml")
-            result = _step(["pipeline", str(path), str(tmp / path.stem), previous])
+            result = run_step("bench.catalog_import", "pipeline", str(path), str(tmp / path.stem), previous)
             peaks.append(float(result["peak_mb"]) + float(result["worker_peak_mb"]))
             verdict = (
                 "OK" if float(result["seconds"]) <= XML_TARGET_SECONDS * items / ITEMS else "BELOW TARGET"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ from typing import Any
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from bench.measure import own_peak_mb
+from bench.measure import own_peak_mb, run_step
 from bench.rules import catalog_items
 from feedbridge.categories.categorize import categorize
 from feedbridge.categories.lines import CategoryLine
@@ -193,22 +192,12 @@ def run_steps(argv: list[str]) -> None:
     print(json.dumps(steps[name](Path(directory))))
 
 
-def _step(name: str, directory: Path) -> dict[str, Any]:
-    """Run one step in a fresh process; what it printed last, as JSON."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.listings", "step", name, str(directory)], capture_output=True, text=True
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"bench.listings step {name} failed:\n{out.stderr[-3000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="feedbridge-bench-listings-") as name:
         directory = Path(name)
-        prepared = _step("prepare", directory)
-        pipeline = _step("pipeline", directory)
-        stored = _step("store", directory)
+        prepared = run_step("bench.listings", "prepare", str(directory))
+        pipeline = run_step("bench.listings", "pipeline", str(directory))
+        stored = run_step("bench.listings", "store", str(directory))
     fast = pipeline["seconds"] <= TARGET_SECONDS and pipeline["peak_mb"] <= TARGET_MB
     rows = [
         ("items → listings", f"{pipeline['items']:,} → {pipeline['listings']:,} "

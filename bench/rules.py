@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from bench.feed_words import CATEGORIES, COLORS
 from bench.feedgen import _money, generate
-from bench.measure import own_peak_mb
+from bench.measure import own_peak_mb, run_step
 from feedbridge.catalog.model import FieldType
 from feedbridge.rules.engine import EvaluationContext, run_rules
 from feedbridge.rules.files import FileFormat, parse_text
@@ -267,23 +266,13 @@ def run_steps(argv: list[str]) -> None:
     print(json.dumps(steps[name](Path(directory))))
 
 
-def _step(name: str, directory: Path) -> dict[str, Any]:
-    """Run one step in a fresh process; what it printed last, as JSON."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.rules", "step", name, str(directory)], capture_output=True, text=True
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"bench.rules step {name} failed:\n{out.stderr[-3000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
 def main(profile: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="feedbridge-bench-rules-") as name:
         directory = Path(name)
-        prepared = _step("prepare", directory)
-        engine = _step("engine", directory)
-        oracle = _step("oracle", directory)
-        costs = _step("profile", directory) if profile else None
+        prepared = run_step("bench.rules", "prepare", str(directory))
+        engine = run_step("bench.rules", "engine", str(directory))
+        oracle = run_step("bench.rules", "oracle", str(directory))
+        costs = run_step("bench.rules", "profile", str(directory)) if profile else None
     per_item_engine = engine["seconds"] / engine["items_in"]
     per_item_oracle = oracle["oracle_seconds"] / oracle["items"]
     ratio = per_item_oracle / per_item_engine

@@ -10,7 +10,7 @@ from typing import Any
 from feedbridge.categories.lines import CategoryLine
 from feedbridge.categories.validation import parse_line
 from feedbridge.errors import InvalidInput
-from feedbridge.rules.files import FileFormat, dump_data, load_data, plain_data
+from feedbridge.rules.files import FileFormat, dump_data, dump_file, load_data, plain_data
 
 _KEY = "lines"
 
@@ -24,11 +24,7 @@ def lines_text(lines: Sequence[CategoryLine], fmt: FileFormat = FileFormat.YAML)
 
 
 def dump_lines(lines: Sequence[CategoryLine], path: Path) -> None:
-    text = lines_text(lines, FileFormat.of(path))
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(str(path), f"cannot be written ({error.strerror}); check the path.") from None
+    dump_file(lines_data(lines), path)
 
 
 def lines_from_data(data: Any, *, source: str) -> list[CategoryLine]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from feedbridge.errors import InvalidInput
 from feedbridge.listings.spec import Build, build_data
 from feedbridge.listings.validation import build_from_data
-from feedbridge.rules.files import FileFormat, dump_data, load_data
+from feedbridge.rules.files import FileFormat, dump_data, dump_file, load_data
 
 
 def build_text(build: Build, fmt: FileFormat = FileFormat.YAML) -> str:
@@ -16,11 +16,7 @@ def build_text(build: Build, fmt: FileFormat = FileFormat.YAML) -> str:
 
 
 def dump_build(build: Build, path: Path) -> None:
-    text = build_text(build, FileFormat.of(path))
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(str(path), f"cannot be written ({error.strerror}); check the path.") from None
+    dump_file(build_data(build), path)
 
 
 def load_build(path: Path) -> Build:

@@ -106,12 +106,17 @@ def rule_set_text(rule_set: RuleSet, fmt: FileFormat = FileFormat.YAML) -> str:
     return dump_data(rule_set_data(rule_set), fmt)
 
 
-def dump_rule_set(rule_set: RuleSet, path: Path) -> None:
-    text = rule_set_text(rule_set, FileFormat.of(path))
+def dump_file(data: Any, path: Path) -> None:
+    """Plain data to a YAML or JSON file (by its suffix), as rule files are written."""
+    text = dump_data(data, FileFormat.of(path))
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InvalidInput(str(path), f"cannot be written ({error.strerror}); check the path.") from None
+
+
+def dump_rule_set(rule_set: RuleSet, path: Path) -> None:
+    dump_file(rule_set_data(rule_set), path)
 
 
 # --- reading -----------------------------------------------------------------------------------------

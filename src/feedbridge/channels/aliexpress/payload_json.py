@@ -8,6 +8,8 @@ Value ids, codes and numbers are written without escaping (jsontext.token / numb
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from feedbridge.channels.aliexpress.client.categories import LOCALES
@@ -46,8 +48,38 @@ def _has_value(attribute: CategoryAttribute, column: str) -> pl.Expr:
     return values.list.len() > 0 if attribute.kind is Kind.CHOICES else values.is_not_null()
 
 
+Writer = Callable[[pl.Expr], pl.Expr]
+
+
+def _weight(column: pl.Expr) -> pl.Expr:
+    return j.token(format_number(column, 3))
+
+
+# The listing's own values both vocabularies carry under other names (REFERENCE §3.9's correspondence):
+# column, instance member and how it is written, product.post member and how it is written.
+SCALARS: tuple[tuple[str, str, Writer, str, Writer], ...] = (
+    ("brand_name", "brand_name", j.value, "brand_name", j.value),
+    ("product_unit", "product_units_type", j.token, "product_unit", j.number),
+    ("inventory_deduction", "inventory_deduction_strategy", j.token, "inventory_deduction_strategy", j.token),
+    ("weight", "package_weight", _weight, "weight", _weight),
+    ("length", "package_length", j.number, "package_length", j.number),
+    ("width", "package_width", j.number, "package_width", j.number),
+    ("height", "package_height", j.number, "package_height", j.number),
+    ("dispatch_time", "shipping_preparation_time", j.number, "shipping_lead_time", j.number),
+    ("freight_template", "shipping_template_id", j.token, "freight_template_id", j.number),
+    ("service_policy", "service_template_id", j.token, "service_policy_id", j.number),
+    ("product_group", "product_group_id", j.token, "group_id", j.number),
+)
+
+
 def product(attributes: list[CategoryAttribute], language: str, *, instance: bool) -> list[j.Part]:
-    return _instance_product(attributes, language) if instance else _post_product(attributes, language)
+    """The listing's own members, in the instance or the product.post vocabulary."""
+    parts = _instance_product(attributes, language) if instance else _post_product(attributes, language)
+    scalars: list[j.Part] = []
+    for column, instance_name, instance_write, post_name, post_write in SCALARS:
+        name, write = (instance_name, instance_write) if instance else (post_name, post_write)
+        scalars.append(j.member(name, write(pl.col(column))))
+    return [*parts, *scalars]
 
 
 def _instance_product(attributes: list[CategoryAttribute], language: str) -> list[j.Part]:
@@ -67,19 +99,8 @@ def _instance_product(attributes: list[CategoryAttribute], language: str) -> lis
         j.constant("locale", locale),
         _when_text("title", j.member("title_multi_language_list", j.array(title))),
         j.member("description_multi_language_list", description),
-        j.member("product_units_type", j.token(pl.col("product_unit"))),
         j.member("image_url_list", j.value(pl.col(c.IMAGES))),
-        j.member("brand_name", j.value(pl.col("brand_name"))),
         j.member("category_attributes", category_attributes),
-        j.member("inventory_deduction_strategy", j.token(pl.col("inventory_deduction"))),
-        j.member("package_weight", j.token(format_number(pl.col("weight"), 3))),
-        j.member("package_length", j.number(pl.col("length"))),
-        j.member("package_width", j.number(pl.col("width"))),
-        j.member("package_height", j.number(pl.col("height"))),
-        j.member("shipping_preparation_time", j.number(pl.col("dispatch_time"))),
-        j.member("shipping_template_id", j.token(pl.col("freight_template"))),
-        j.member("service_template_id", j.token(pl.col("service_policy"))),
-        j.member("product_group_id", j.token(pl.col("product_group"))),
     ]
 
 
@@ -109,17 +130,6 @@ def _post_product(attributes: list[CategoryAttribute], language: str) -> list[j.
         _when_text("description", j.member("multi_language_description_list", j.array(description))),
         j.member("main_image_urls_list", j.value(pl.col(c.IMAGES))),
         pl.when(j.present(entries)).then(j.member("attribute_list", j.array(j.members(entries)))),
-        j.member("brand_name", j.value(pl.col("brand_name"))),
-        j.member("weight", j.token(format_number(pl.col("weight"), 3))),
-        j.member("package_length", j.number(pl.col("length"))),
-        j.member("package_width", j.number(pl.col("width"))),
-        j.member("package_height", j.number(pl.col("height"))),
-        j.member("inventory_deduction_strategy", j.token(pl.col("inventory_deduction"))),
-        j.member("freight_template_id", j.number(pl.col("freight_template"))),
-        j.member("shipping_lead_time", j.number(pl.col("dispatch_time"))),
-        j.member("service_policy_id", j.number(pl.col("service_policy"))),
-        j.member("product_unit", j.number(pl.col("product_unit"))),
-        j.member("group_id", j.number(pl.col("product_group"))),
     ]
 
 
