@@ -76,11 +76,19 @@ class Settings(BaseSettings):
     # reserved address are refused, so a feed URL cannot reach into feedbridge's own network; true
     # allows them (a feed served on the local network).
     feed_allow_private_urls: bool = False
+    # The same for product image URLs, which a run downloads to upload them to the photobank.
+    image_allow_private_urls: bool = False
     # Import safety (catalog/runs.py): a run that loses more than this share of the last good items is held.
     import_max_drop_share: float = Field(0.30, ge=0, le=1)
     # Snapshot retention: the newest N snapshots per import (and the project's merged ones) are kept, plus
     # every current one and every one a held run or a caller still needs.
     snapshots_kept_per_import: int = Field(10, ge=1)
+    # Runs (sync/): AliExpress calls in flight at once (the rate limiter still spaces them), and how long a
+    # run may stay silent before another process takes it over as abandoned.
+    sync_concurrency: int = Field(8, ge=1, le=64)
+    sync_lease_seconds: float = Field(300.0, gt=0)
+    # Plans (and their payloads) kept per API, newest first; results stay in the database.
+    sync_plans_kept: int = Field(20, ge=1)
     log_level: LogLevel = "INFO"
     log_format: LogFormat = "console"
 

@@ -177,8 +177,10 @@ S2,,Gadget,<p>Odd</p>,{IMG}/s2.jpg,,"10,00",,1,Acme,,,,Gadgets,100 g
 """
 
 
-def small_build(shop: ConnectedShop) -> dict[str, Any]:
-    shared = {spec.key: spec for spec in account_shared(shop.sessions, shop.ctx, shop.connection_id)}
+def small_build(shop: ConnectedShop, connection_id: int | None = None) -> dict[str, Any]:
+    """The build of SMALL_FEED's fields, with the account choices of the connection (the shop's own)."""
+    connection_id = connection_id or shop.connection_id
+    shared = {spec.key: spec for spec in account_shared(shop.sessions, shop.ctx, connection_id)}
     return {
         "shared": {
             "title": {"field": "title"}, "description": {"field": "description"},

@@ -83,7 +83,10 @@ def connected_shop(directory: Path, database_url: str) -> Iterator[ConnectedShop
     with running_sandbox(directory / "sandbox") as sandbox, httpx.Client(timeout=30) as http:
         admin = Admin(http, sandbox.base_url + "/_admin")
         settings = Settings(
-            data_dir=directory / "data", database_url=database_url, aliexpress_gateway_url=sandbox.base_url
+            data_dir=directory / "data",
+            database_url=database_url,
+            aliexpress_gateway_url=sandbox.base_url,
+            image_allow_private_urls=True,  # runs fetch images from the tests' loopback image server
         )
         ctx = ConnectionContext(settings, load_keyring(settings), SteppingClock(admin))
         upgrade(database_url)

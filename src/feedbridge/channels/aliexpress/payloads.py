@@ -26,6 +26,7 @@ PAYLOAD_VERSION = 1  # bump when the payload of the same values changes, so that
 PAYLOAD = "payload"
 CONTENT_HASH, PRICE_HASH, STOCK_HASH = "content_hash", "price_hash", "stock_hash"
 ITEM_IDS, SKU_CODES = "item_ids", "sku_codes"
+LOWEST_PRICE = "lowest_price"  # Float64: the listing's lowest SKU price, for the sync's price guard rail
 # Working columns, named unlike any column of the SKU frame (and without NUL, which polars-hash's plugin
 # cannot pass on to Rust).
 _SKUS = "~skus"
@@ -47,7 +48,7 @@ _NOT_SENT = (
 # What the sync needs of a listing, in this order (with the listing's issue words after BLOCKED).
 LISTING_COLUMNS = (
     c.LISTING, c.POSITION, c.GROUP, c.CATEGORY, ITEM_IDS, SKU_CODES, c.VARIANTS, c.BLOCKED,
-    PAYLOAD, CONTENT_HASH, PRICE_HASH, STOCK_HASH,
+    PAYLOAD, CONTENT_HASH, PRICE_HASH, STOCK_HASH, LOWEST_PRICE,
 )  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def listing_payloads(
     per_listing = skus.group_by(c.LISTING, maintain_order=True).agg(
         pl.col(c.ITEM_ID).alias(ITEM_IDS),
         pl.col(c.SKU_CODE).alias(SKU_CODES),
+        pl.col("price").min().cast(pl.Float64).alias(LOWEST_PRICE),
         pl.col(_SKUS).str.join(","),
         *[pl.col(column).str.join(",") for column in country_columns.values()],  # nulls are left out
         *[pl.col(name) for name in sku_parts],

@@ -1,0 +1,1 @@
+"""Runs: plan against the bindings, execute through the exporter, record results; schedules and clearing."""
