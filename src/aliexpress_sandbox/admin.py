@@ -195,6 +195,21 @@ async def tokens(request: Request) -> JSONResponse:
     )
 
 
+async def calls(request: Request) -> JSONResponse:
+    """Calls answered per API (past authentication and rate limits), for one seller or all; POST clears them."""
+    sandbox = _sandbox(request)
+    if request.method == "POST":
+        sandbox.calls.clear()
+        return JSONResponse({})
+    seller = request.query_params.get("seller_id")
+    wanted = int(seller) if seller and seller.isdigit() else None
+    counted: dict[str, int] = {}
+    for (seller_id, api), count in sandbox.calls.items():
+        if seller is None or seller_id == wanted:
+            counted[api] = counted.get(api, 0) + count
+    return JSONResponse(counted)
+
+
 routes = [
     Route("/reset", reset, methods=["POST"]),
     Route("/clock", clock, methods=["GET", "POST"]),
@@ -204,5 +219,6 @@ routes = [
     Route("/apps", apps, methods=["GET", "POST"]),
     Route("/apps/{app_key}", app_update, methods=["POST"]),
     Route("/tokens", tokens, methods=["GET"]),
+    Route("/calls", calls, methods=["GET", "POST"]),
     *product_routes,
 ]

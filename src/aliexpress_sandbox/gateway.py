@@ -126,6 +126,7 @@ def dispatch(
         seller_key=str(seller_id) if seller_id is not None else None,
         api=api,
     )
+    sandbox.calls[(seller_id, api.name)] += 1
     if roll.isp_error:
         raise isp_error()
     if roll.system_error:

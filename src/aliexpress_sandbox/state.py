@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 
 from .behaviour import Behaviour
@@ -28,6 +29,9 @@ class Sandbox:
         self.behaviour = Behaviour.model_validate(self.store.get_meta("behaviour", {}))
         self.limiter = Limiter(self.clock)
         self.faults = FaultInjector(self.behaviour.faults.seed)
+        # Calls that got past authentication and the rate limits, per (seller id or None, API): a diagnostic
+        # for tests that must know which APIs a client used (kept in memory; a restart starts at zero).
+        self.calls: Counter[tuple[int | None, str]] = Counter()
         # Access tokens are checked on every call; keep them in memory, the store stays the truth.
         self._grants: dict[str, TokenGrant] = {}
         self._load_grants()
@@ -70,6 +74,7 @@ class Sandbox:
         self.behaviour = Behaviour()
         self.faults.reseed(None)
         self._grants.clear()
+        self.calls.clear()
         seed_if_empty(self)
 
     def new_request_id(self) -> str:

@@ -54,7 +54,7 @@ from feedbridge.listings.validation import Known, build_from_data, checked_build
 from feedbridge.rules.files import rule_set_data
 
 # Bump when what the pipeline writes changes, so that stored results of an older version are rebuilt.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 

@@ -24,6 +24,7 @@ from feedbridge.apis.models import AliExpressApi
 from feedbridge.apis.services import get_api
 from feedbridge.channels.aliexpress import payloads as p
 from feedbridge.channels.protocol import Action, Exporter, Outcome, RemoteStatus, StopRun, Task, TaskResult
+from feedbridge.config import Settings
 from feedbridge.connections.context import ConnectionContext
 from feedbridge.errors import FeedbridgeError
 from feedbridge.listings import columns as c
@@ -59,8 +60,9 @@ def _no_progress(step: str, done: int, total: int) -> None:
     pass
 
 
-def runs_folder(ctx: ConnectionContext, api: AliExpressApi) -> Path:
-    return api_folder(ctx.settings, api) / "runs"
+def run_folder(settings: Settings, api: AliExpressApi, run_id: int) -> Path:
+    """Where a run keeps its plan (with the payloads it sends) and the initial run's products left alone."""
+    return api_folder(settings, api) / "runs" / str(run_id)
 
 
 def run_api(
@@ -121,7 +123,7 @@ def execute_run(
     with sessions() as session:
         run = session.get_one(SyncRun, run_id)
         api = get_api(session, company_id, run.api_id)
-        folder = runs_folder(ctx, api) / str(run_id)
+        folder = run_folder(ctx.settings, api, run_id)
     try:
         _execute(sessions, ctx, company_id, run, owner, folder, progress)
     except RunTakenOver:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,7 +101,7 @@ class Sender:
         creates = [task for task in unit if action in _CREATES and task.payload is not None]
         if not creates:
             return
-        with self.sessions.begin() as session:
+        with self._transaction() as session:
             for task in creates:
                 mark_creating(session, self.api_id, self.run_id, task.listing, self.sent(task))
 
@@ -107,10 +109,20 @@ class Sender:
         now = self.ctx.now()
         for result in results:
             self._count(result)
-        with self.sessions.begin() as session:
+        with self._transaction(now) as session:
             for result in results:
                 record_result(session, self.api_id, self.run_id, result, self.sent(result.task), now)
-            heartbeat(session, self.run_id, self.owner, now, calls=self.exporter.calls(), counts=self.counts)
+
+    @contextmanager
+    def _transaction(self, now: datetime | None = None) -> Iterator[Session]:
+        """A transaction that starts with the run's heartbeat: a write first takes SQLite's write lock up
+        front, so the reads that follow cannot go stale before the writes (and another owner stops us)."""
+        with self.sessions.begin() as session:
+            calls = self.exporter.calls()
+            heartbeat(
+                session, self.run_id, self.owner, now or self.ctx.now(), calls=calls, counts=self.counts
+            )
+            yield session
 
     def _count(self, result: TaskResult) -> None:
         listing = result.task.listing

@@ -4,11 +4,14 @@ only what changed, removal by each policy, guard rails, and an expired connectio
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from feedbridge.connections.models import Connection
 from feedbridge.sync.models import Binding, IgnoredProduct, RunStatus, SyncResult, SyncRun
+from feedbridge.sync.results import run_errors
 from feedbridge.sync.runner import run_api
 from support.shop import ConnectedShop
 from support.sync import (
@@ -100,3 +103,240 @@ def test_a_second_run_without_changes_makes_no_call(
     assert second.calls == 0
     assert second.counts["unchanged"] == 2
     assert _results(shop, second.id) == []
+
+
+def _after_review(shop: ConnectedShop) -> None:
+    """Let the sandbox's review of new products end (5 s of its time)."""
+    shop.admin.post("/clock", {"advance_seconds": 60})
+
+
+def _write_calls(shop: ConnectedShop, seller_id: int) -> dict[str, int]:
+    """The seller's calls per API since the last reset, reads left out."""
+    calls = shop.admin.get("/calls", seller_id=seller_id)
+    reads = (
+        "list.get",
+        "info.get",
+        "schema.get",
+        "category",
+        "freight",
+        "promise",
+        "productgroups",
+        "profile",
+    )
+    return {api: n for api, n in calls.items() if not any(word in api for word in reads)}
+
+
+def test_a_price_change_alone_uses_only_the_batch_price_api(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    project, api_id = ready_api(
+        shop, seller, feed(lamp("C-L1", images.base_url), lamp("C-L2", images.base_url))
+    )
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    shop.admin.post("/calls")
+    shop.replace_feed(
+        project, feed(lamp("C-L1", images.base_url, price="36,00"), lamp("C-L2", images.base_url))
+    )
+
+    run = _run(shop, api_id)
+
+    assert run.status == RunStatus.SUCCEEDED, run.message
+    assert _write_calls(shop, seller.seller_id) == {"aliexpress.solution.batch.product.price.update": 1}
+    assert run.counts["price_updated"] == 1
+    assert run.counts["unchanged"] == 1
+    sku = by_sku(products_of(shop, seller))["C-L1"]["skus"][0]
+    assert sku["price"] == "36.00"
+
+
+def test_a_stock_change_alone_uses_only_the_inventory_api(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    project, api_id = ready_api(
+        shop, seller, feed(lamp("E-L1", images.base_url), dress_group("E-G1", images.base_url))
+    )
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    shop.admin.post("/calls")
+    shop.replace_feed(
+        project, feed(lamp("E-L1", images.base_url, stock=9), dress_group("E-G1", images.base_url))
+    )
+
+    run = _run(shop, api_id)
+
+    assert run.status == RunStatus.SUCCEEDED, run.message
+    assert _write_calls(shop, seller.seller_id) == {"aliexpress.solution.batch.product.inventory.update": 1}
+    assert run.counts["stock_updated"] == 1
+    assert by_sku(products_of(shop, seller))["E-L1"]["skus"][0]["inventory"] == 9
+
+
+def test_a_listing_that_left_the_feed_goes_offline_and_comes_back(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    rows = [lamp(f"F-L{n}", images.base_url) for n in range(1, 6)]
+    project, api_id = ready_api(shop, seller, feed(*rows))
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    shop.replace_feed(project, feed(*rows[1:]))
+
+    removed = _run(shop, api_id)
+
+    assert removed.status == RunStatus.SUCCEEDED, removed.message
+    assert removed.counts["removed"] == 1
+    gone = by_sku(products_of(shop, seller))["F-L1"]
+    assert gone["status"] == "offline"  # kept, with its reviews and history
+    shop.replace_feed(project, feed(*rows))
+
+    back = _run(shop, api_id)
+
+    assert back.counts["brought_online"] == 1
+    assert back.counts.get("created", 0) == 0
+    returned = by_sku(products_of(shop, seller))["F-L1"]
+    assert (returned["product_id"], returned["status"]) == (gone["product_id"], "onSelling")
+
+
+def test_the_delete_policy_deletes_a_listing_that_left_the_feed(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    rows = [lamp(f"H-L{n}", images.base_url) for n in range(1, 6)]
+    project, api_id = ready_api(shop, seller, feed(*rows), removal="delete")
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    shop.replace_feed(project, feed(*rows[1:]))
+
+    run = _run(shop, api_id)
+
+    assert run.counts["removed"] == 1
+    assert "H-L1" not in by_sku(products_of(shop, seller))
+    with shop.sessions() as session:
+        keys = set(session.scalars(select(Binding.listing_key).where(Binding.api_id == api_id)))
+    assert keys == {f"i:H-L{n}" for n in range(2, 6)}
+
+
+def test_an_error_on_one_variant_is_shown_on_every_variant(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    project, api_id = ready_api(shop, seller, feed(lamp("V-L1", images.base_url)))
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    # Listed by hand after the initial run, so never matched: its SKU code is taken on AliExpress.
+    taken = existing_product(shop, seller, "V-G1-M")
+    shop.replace_feed(project, feed(lamp("V-L1", images.base_url), dress_group("V-G1", images.base_url)))
+
+    run = _run(shop, api_id)
+
+    assert run.status == RunStatus.SUCCEEDED, run.message
+    assert run.counts["failed"] == 1
+    with shop.sessions() as session:
+        errors = run_errors(session, shop.settings, shop.company_id, run.id)
+    assert sorted(errors.get_column("item_id").to_list()) == ["V-G1-M", "V-G1-S"]
+    assert errors.get_column("error_code").unique().to_list() == ["SBX.SKU_CODE_IN_USE"]
+    assert all(str(taken) in text for text in errors.get_column("explanation"))
+    with shop.sessions() as session:
+        binding = session.scalars(select(Binding).where(Binding.listing_key == "g:V-G1")).first()
+    assert binding is None  # refused: nothing was made, the next run tries again
+
+
+def test_guard_rails_hold_a_run_until_it_is_confirmed(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    rows = [lamp(f"K-L{n}", images.base_url) for n in range(1, 4)]
+    project, api_id = ready_api(shop, seller, feed(*rows))
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    shop.replace_feed(project, feed(rows[0]))
+    before = products_of(shop, seller)
+
+    held = _run(shop, api_id)
+
+    assert held.status == RunStatus.HELD
+    assert held.hold is not None and held.hold["removed"] == 2
+    assert "2 of 3 live listings" in (held.message or "")
+    assert products_of(shop, seller) == before
+
+    confirmed = _run(shop, api_id, confirm=True)
+
+    assert confirmed.id == held.id  # the plan that was shown is the one executed
+    assert confirmed.status == RunStatus.SUCCEEDED, confirmed.message
+    assert confirmed.counts["removed"] == 2
+    assert sorted(p["status"] for p in products_of(shop, seller)) == ["offline", "offline", "onSelling"]
+
+
+def test_a_price_jump_on_most_listings_is_held(connected_shop: ConnectedShop, images: ImageServer) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    project, api_id = ready_api(shop, seller, feed(*[lamp(f"J-L{n}", images.base_url) for n in range(1, 4)]))
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    shop.replace_feed(project, feed(*[lamp(f"J-L{n}", images.base_url, price="3,55") for n in range(1, 4)]))
+
+    held = _run(shop, api_id)
+
+    assert held.status == RunStatus.HELD
+    assert held.hold is not None and held.hold["repriced"] == 3
+
+
+def test_a_dry_run_plans_and_sends_nothing(connected_shop: ConnectedShop, images: ImageServer) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    existing_product(shop, seller, "M-L1")
+    _, api_id = ready_api(shop, seller, feed(lamp("M-L1", images.base_url), lamp("M-L2", images.base_url)))
+    shop.admin.post("/calls")
+
+    run = _run(shop, api_id, dry_run=True)
+
+    assert run.status == RunStatus.PLANNED
+    assert run.planned["create"] == 1 and run.planned["bind"] == 1 and run.planned["update_content"] == 1
+    assert _write_calls(shop, seller.seller_id) == {}
+    with shop.sessions() as session:
+        assert session.scalars(select(Binding).where(Binding.api_id == api_id)).first() is None
+    # A dry run is not the initial run: the next real run still matches.
+    assert _run(shop, api_id).counts["bound"] == 1
+
+
+def test_an_expired_connection_stops_the_run_before_it_sends_anything(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    _, api_id = ready_api(shop, seller, feed(lamp("X-L1", images.base_url)))
+    with shop.sessions.begin() as session:
+        connection = session.get_one(Connection, seller.connection_id)
+        connection.refresh_expires_at = connection.access_expires_at = shop.ctx.now() - timedelta(days=1)
+    shop.admin.post("/calls")
+
+    run = _run(shop, api_id)
+
+    assert run.status == RunStatus.FAILED
+    assert "has expired" in (run.message or "") and "Reconnect" in (run.message or "")
+    assert shop.admin.get("/calls", seller_id=seller.seller_id) == {}
+
+
+def test_a_product_in_review_is_updated_by_a_later_run(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    project, api_id = ready_api(shop, seller, feed(lamp("R-L1", images.base_url)))
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    shop.replace_feed(project, feed(lamp("R-L1", images.base_url, price="40,00")))
+
+    in_review = _run(shop, api_id)
+
+    assert in_review.status == RunStatus.SUCCEEDED
+    assert in_review.counts["deferred"] == 1 and in_review.counts.get("failed", 0) == 0
+    _after_review(shop)
+    later = _run(shop, api_id)
+    assert later.counts["price_updated"] == 1
+    assert by_sku(products_of(shop, seller))["R-L1"]["skus"][0]["price"] == "40.00"

@@ -80,7 +80,8 @@ class AliExpressExporter:
         except AuthError as error:
             raise StopRun(
                 f"AliExpress refused the seller's authorisation ({error}); reconnect the seller account "
-                "(`feedbridge connections reconnect`) and run again"
+                "(Connect with AliExpress, or `feedbridge connections add LABEL` again) and run again; nothing "
+                "more was sent"
             ) from None
         raise ValueError(f"{action} is not sent to AliExpress")
 

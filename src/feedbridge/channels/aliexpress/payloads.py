@@ -10,6 +10,8 @@ one version compare with listings of the next; PAYLOAD_VERSION changes them when
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, cast
@@ -117,10 +119,19 @@ def _sku_parts(schema: pl.Schema) -> dict[str, list[str]]:
 
 
 def _hash(columns: Sequence[str | pl.Expr]) -> pl.Expr:
-    """xxh3-64 of the values, as a decimal string (polars-hash registers `nchash` on expressions)."""
-    encoded = plh.hash_rows([pl.col(x) if isinstance(x, str) else x for x in columns])
-    hashed: pl.Expr = cast(Any, encoded.alias("row")).nchash.xxh3_64()
-    return hashed.cast(pl.String)
+    """xxh3-64 of the values, as a decimal string (polars-hash registers `nchash` on expressions).
+
+    Each non-null value is hashed with its column's name and the hashes are combined by XOR, so a listing's
+    hash depends on its own values only: a column that other listings brought into the frame (a variant
+    attribute, another category's attribute) and that is null here leaves it as it was.
+    """
+    terms = []
+    for column in columns:
+        expr = pl.col(column) if isinstance(column, str) else column
+        name = column if isinstance(column, str) else expr.meta.output_name()
+        hashed = cast(Any, plh.hash_rows([pl.lit(name), expr]).alias("row")).nchash.xxh3_64()
+        terms.append(pl.when(expr.is_not_null()).then(hashed).otherwise(pl.lit(0, pl.UInt64)))
+    return functools.reduce(operator.xor, terms).cast(pl.String)
 
 
 def _configured(requirements: Requirements, schema: pl.Schema, *, variant: bool) -> list[CategoryAttribute]:
