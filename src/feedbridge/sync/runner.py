@@ -32,7 +32,7 @@ from feedbridge.listings.services import computed_listings
 from feedbridge.projects.models import Project
 from feedbridge.sync import plan as pn
 from feedbridge.sync.bindings import Sent, bind_matched, bindings_frame, find_binding, live_count
-from feedbridge.sync.errors import ApiNotRunnable
+from feedbridge.sync.errors import ApiNotRunnable, RunInProgress
 from feedbridge.sync.exporting import open_exporter
 from feedbridge.sync.guards import tripped
 from feedbridge.sync.matching import Matching, match, remote_frame
@@ -41,9 +41,11 @@ from feedbridge.sync.runs import (
     RunTakenOver,
     begin_run,
     claim_held,
+    claim_queued,
     finish_run,
     is_initial,
     owner_token,
+    stop_run,
 )
 from feedbridge.sync.sending import Progress, Sender
 from feedbridge.sync.settings import sync_settings
@@ -97,6 +99,33 @@ def run_api(
     return run_id
 
 
+def run_queued(
+    sessions: sessionmaker[Session], ctx: ConnectionContext, run_id: int, *, progress: Progress = _no_progress
+) -> bool:
+    """Claim a queued run and execute it in this process; False when another worker took it, its API is
+    busy with another run (it stays queued), or its API or project is no longer active (it is cancelled)."""
+    owner = owner_token()
+    lease = timedelta(seconds=ctx.settings.sync_lease_seconds)
+    with sessions.begin() as session:
+        queued = session.get(SyncRun, run_id)
+        if queued is None or queued.status != RunStatus.QUEUED:
+            return False
+        api = session.get_one(AliExpressApi, queued.api_id)
+        company_id = session.get_one(Project, api.project_id).company_id
+        try:
+            ensure_runnable(session, api)
+        except ApiNotRunnable as error:
+            finish_run(queued, RunStatus.CANCELLED, ctx.now(), str(error))
+            return False
+        try:
+            if claim_queued(session, run_id, owner=owner, now=ctx.now(), lease=lease) is None:
+                return False
+        except RunInProgress:
+            return False
+    execute_run(sessions, ctx, company_id, run_id, owner, progress=progress)
+    return True
+
+
 def ensure_runnable(session: Session, api: AliExpressApi) -> None:
     if not api.is_active:
         raise ApiNotRunnable(
@@ -129,16 +158,11 @@ def execute_run(
     except RunTakenOver:
         log.warning("run %s was taken over by another process; this one stops", run_id)
     except (StopRun, FeedbridgeError) as error:
-        _finish(sessions, ctx, run_id, RunStatus.FAILED, str(error))
+        stop_run(sessions, run_id, RunStatus.FAILED, ctx.now(), str(error))
     except Exception as error:  # a bug must still end the run with a message, not leave it running
         log.exception("run %s failed unexpectedly", run_id)
-        _finish(
-            sessions,
-            ctx,
-            run_id,
-            RunStatus.FAILED,
-            f"the run failed unexpectedly ({type(error).__name__}: {error}); please report it",
-        )
+        message = f"the run failed unexpectedly ({type(error).__name__}: {error}); please report it"
+        stop_run(sessions, run_id, RunStatus.FAILED, ctx.now(), message)
 
 
 @dataclass(frozen=True)
@@ -361,15 +385,6 @@ def _read_plan(folder: Path, counts: dict[str, int]) -> _Planned:
 def _has_held(session: Session, api_id: int) -> bool:
     query = select(SyncRun.id).where(SyncRun.api_id == api_id, SyncRun.status == RunStatus.HELD)
     return session.scalars(query.limit(1)).first() is not None
-
-
-def _finish(
-    sessions: sessionmaker[Session], ctx: ConnectionContext, run_id: int, status: RunStatus, message: str
-) -> None:
-    with sessions.begin() as session:
-        run = session.get_one(SyncRun, run_id)
-        if run.status in (RunStatus.PLANNING, RunStatus.RUNNING):
-            finish_run(run, status, ctx.now(), message)
 
 
 def _prune_plans(runs: Path, kept: int) -> None:

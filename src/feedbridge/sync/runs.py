@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from feedbridge.apis.models import AliExpressApi
 from feedbridge.apis.services import get_api
@@ -151,6 +151,16 @@ def heartbeat(
 
 def finish_run(run: SyncRun, status: RunStatus, now: datetime, message: str | None = None) -> None:
     _end(run, status, message, now)
+
+
+def stop_run(
+    sessions: sessionmaker[Session], run_id: int, status: RunStatus, now: datetime, message: str
+) -> None:
+    """End a run that stopped early (an error), unless it already ended or was taken over; commits."""
+    with sessions.begin() as session:
+        run = session.get_one(SyncRun, run_id)
+        if run.status in ACTIVE_STATUSES:
+            _end(run, status, message, now)
 
 
 def get_run(session: Session, company_id: int, run_id: int) -> SyncRun:

@@ -9,7 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from feedbridge.apis.models import AliExpressApi
+from feedbridge.apis.services import activate_api
 from feedbridge.connections.models import Connection
+from feedbridge.sync.clear import clear_api, clear_preview
+from feedbridge.sync.errors import WrongApiName
 from feedbridge.sync.models import Binding, IgnoredProduct, RunStatus, SyncResult, SyncRun
 from feedbridge.sync.results import run_errors
 from feedbridge.sync.runner import run_api
@@ -340,3 +344,35 @@ def test_a_product_in_review_is_updated_by_a_later_run(
     later = _run(shop, api_id)
     assert later.counts["price_updated"] == 1
     assert by_sku(products_of(shop, seller))["R-L1"]["skus"][0]["price"] == "40.00"
+
+
+def test_clear_api_deletes_only_what_the_api_created_or_bound(connected_shop: ConnectedShop, images: ImageServer) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    bound = existing_product(shop, seller, "Z-L1")
+    only = existing_product(shop, seller, "HANDMADE-Z")
+    _, api_id = ready_api(shop, seller, feed(lamp("Z-L1", images.base_url), lamp("Z-L2", images.base_url)))
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    with shop.sessions() as session:
+        preview = clear_preview(session, shop.company_id, api_id)
+    assert (preview.created, preview.matched, preview.total) == (1, 1, 2)
+
+    with pytest.raises(WrongApiName):
+        clear_api(shop.sessions, shop.ctx, shop.company_id, api_id, typed_name="something else")
+    assert len(products_of(shop, seller)) == 3
+
+    run_id = clear_api(shop.sessions, shop.ctx, shop.company_id, api_id, typed_name="AE")
+
+    with shop.sessions() as session:
+        run = session.get_one(SyncRun, run_id)
+        left = session.scalars(select(Binding).where(Binding.api_id == api_id)).all()
+        api = session.get_one(AliExpressApi, api_id)
+    assert run.status == RunStatus.SUCCEEDED, run.message
+    assert run.counts["removed"] == 2
+    assert [p["product_id"] for p in products_of(shop, seller)] == [only]
+    assert bound not in {p["product_id"] for p in products_of(shop, seller)}
+    assert left == [] and not api.is_active
+    with shop.sessions.begin() as session:
+        activate_api(session, shop.company_id, api_id)
+    again = _run(shop, api_id)
+    assert again.initial and again.counts["created"] == 2 and again.counts["ignored"] == 1
