@@ -26,6 +26,8 @@ class Faults(_Model):
     seed: int | None = None
     gateway_5xx: float = Field(0.0, ge=0, le=1)
     drop_connection: float = Field(0.0, ge=0, le=1)
+    # The call is carried out, then the connection drops before the answer: the client cannot know.
+    lost_answer: float = Field(0.0, ge=0, le=1)
     slow: float = Field(0.0, ge=0, le=1)
     slow_seconds: float = Field(2.0, ge=0, le=120)
     isp_error: float = Field(0.0, ge=0, le=1)

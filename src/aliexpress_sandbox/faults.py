@@ -12,6 +12,7 @@ from .behaviour import Faults
 class Roll:
     latency_seconds: float = 0.0
     drop_connection: bool = False
+    lost_answer: bool = False
     gateway_5xx: bool = False
     isp_error: bool = False
     system_error: bool = False
@@ -39,4 +40,5 @@ class FaultInjector:
             gateway_5xx=fires(faults.gateway_5xx),
             isp_error=fires(faults.isp_error),
             system_error=fires(faults.system_error),
+            lost_answer=fires(faults.lost_answer),
         )

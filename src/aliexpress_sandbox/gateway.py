@@ -167,6 +167,8 @@ async def gateway(request: Request) -> Response:
     except ApiError as error:
         err = envelope.rest_error if rest else envelope.sync_error
         return _json(err(error, request_id, trace_id))
+    if roll.lost_answer:
+        return DroppedConnection()
     if api.is_system:
         return _json(envelope.rest_success(body, request_id))
     quirks = sandbox.behaviour.quirks

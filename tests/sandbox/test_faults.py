@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from support.products import Shop
 from support.server import RunningSandbox
 from support.wire import Gateway
 
@@ -67,3 +68,20 @@ def test_probability_mixes_outcomes_reproducibly(
     first = outcomes()
     assert set(first) == {200, 502}
     assert outcomes() == first
+
+
+def test_a_lost_answer_comes_after_the_call_was_carried_out(
+    gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
+    shop = Shop.open(gateway, token)
+    post = "aliexpress.solution.product.post"
+    _faults(http, sandbox, lost_answer=1.0, apis=[post])
+    with pytest.raises(httpx.TransportError):
+        gateway.call(post, {"post_product_request": shop.post_request()}, token=token)
+    _faults(http, sandbox, lost_answer=0.0)
+    listed = gateway.ok(
+        "aliexpress.solution.product.list.get",
+        {"aeop_a_e_product_list_query": {"product_status_type": "auditing"}},
+        token=token,
+    )
+    assert listed["result"]["product_count"] == 1  # made, though the client never heard of it

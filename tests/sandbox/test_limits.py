@@ -106,3 +106,18 @@ def test_invalid_behaviour_is_rejected_and_changes_nothing(
     response = http.post(sandbox.base_url + "/_admin/behaviour", content=b"{not json")
     assert response.status_code == 400
     assert http.get(sandbox.base_url + "/_admin/behaviour").json() == before
+
+
+def test_calls_are_counted_per_seller_and_api_past_the_limits(
+    frozen: None, gateway: Gateway, token: str, http: httpx.Client, sandbox: RunningSandbox
+) -> None:
+    _behaviour(http, sandbox, limits={"seller_rates": {PROFILE: 2}})
+    gateway.ok(PROFILE, token=token)
+    gateway.ok(PROFILE, token=token)
+    assert gateway.error(PROFILE, token=token)["code"] == "ApiCallLimit"  # refused: not counted
+    gateway.ok(FREIGHT, token=token)
+    seller = sandbox.credentials["seller"]["seller_id"]
+    counted = http.get(sandbox.base_url + "/_admin/calls", params={"seller_id": seller}).json()
+    assert counted == {PROFILE: 2, FREIGHT: 1}
+    http.post(sandbox.base_url + "/_admin/calls")
+    assert http.get(sandbox.base_url + "/_admin/calls").json() == {}

@@ -1,4 +1,5 @@
-"""`feedbridge apis`: a project's AliExpress APIs — create, list, show, activate, deactivate, delete."""
+"""`feedbridge apis`: a project's AliExpress APIs — create, list, show, run settings, activate, deactivate,
+delete."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ from feedbridge.cli.company import CompanyOption, resolve_company
 from feedbridge.connections.models import Connection
 from feedbridge.connections.services import get_connection
 from feedbridge.db.database import open_database
+from feedbridge.errors import InvalidInput
 from feedbridge.listings.services import activation_report
 from feedbridge.projects.services import find_project
 from feedbridge.rules.records import RuleSetRecord
 from feedbridge.rules.services import find_rule_set
+from feedbridge.sync.settings import RemovalPolicy, changed_settings, sync_settings
 
 app = typer.Typer(
-    help="A project's AliExpress APIs: create, list, show, activate, deactivate, delete.",
+    help="A project's AliExpress APIs: create, list, show, run settings, activate, deactivate, delete.",
     no_args_is_help=True,
 )
 
@@ -123,6 +126,45 @@ def show(ctx: typer.Context, name: Name, project: ProjectOption, company: Compan
         ]
     for key, value in rows:
         typer.echo(f"{key + ':':<17}{value}")
+
+
+@app.command()
+def settings(
+    ctx: typer.Context,
+    name: Name,
+    project: ProjectOption,
+    removal: Annotated[RemovalPolicy | None, typer.Option(help="A listing that left the feed: taken offline (keeps its reviews) or deleted.")] = None,
+    guard_rails: Annotated[bool | None, typer.Option("--guard-rails/--no-guard-rails", help="Hold a run that removes or re-prices many listings until it is confirmed.")] = None,
+    max_removed_share: Annotated[float | None, typer.Option(help="Hold a run that removes more than this share of the live listings (0 to 1).")] = None,
+    max_repriced_share: Annotated[float | None, typer.Option(help="Hold a run that changes the price of more than this share of the live listings (0 to 1) by more than --max-price-change.")] = None,
+    max_price_change: Annotated[float | None, typer.Option(help="The price change (a share of the old price, either way) that counts for --max-repriced-share.")] = None,
+    guard_min_listings: Annotated[int | None, typer.Option(help="Hold a run only when it touches at least this many listings.")] = None,
+    company: CompanyOption = None,
+) -> None:  # fmt: skip
+    """Show the API's run settings, or change those given (see docs/running.md)."""
+    given = {
+        "removal": removal, "guard_rails": guard_rails, "max_removed_share": max_removed_share,
+        "max_repriced_share": max_repriced_share, "max_price_change": max_price_change,
+        "guard_min_listings": guard_min_listings,
+    }  # fmt: skip
+    changes = {key: value for key, value in given.items() if value is not None}
+    database = open_database(ctx.obj)
+    with database.sessions.begin() as session:
+        company_id, api = _api(session, company, project, name)
+        if changes:
+            try:
+                updated = changed_settings(api.settings, changes)
+            except InvalidInput as error:  # named as its option
+                message = str(error).removeprefix(f"{error.field}: ")
+                raise InvalidInput("--" + error.field.replace("_", "-"), message) from None
+            services.edit_api(session, company_id, api.id, settings=updated)
+        current = sync_settings(api.settings)
+    if changes:
+        typer.echo(f"Saved the run settings of API '{api.name}'.")
+    for key, value in current.model_dump(mode="json").items():
+        typer.echo(
+            f"{key.replace('_', ' ') + ':':<22}{str(value).lower() if isinstance(value, bool) else value}"
+        )
 
 
 @app.command()

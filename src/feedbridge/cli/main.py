@@ -17,7 +17,9 @@ from feedbridge.cli.preview import preview
 from feedbridge.cli.projects import app as projects_app
 from feedbridge.cli.quality import quality
 from feedbridge.cli.rules import app as rules_app
+from feedbridge.cli.runs import clear, listings, results_, run, runs
 from feedbridge.cli.sandbox import app as sandbox_app
+from feedbridge.cli.schedule import schedule
 from feedbridge.config import get_settings
 from feedbridge.errors import FeedbridgeError
 from feedbridge.log import configure_logging
@@ -60,5 +62,11 @@ app.add_typer(apis_app, name="apis")
 app.add_typer(build_app, name="build")
 app.command()(quality)
 app.command()(preview)
+app.command()(run)
+app.command()(runs)
+app.command("results")(results_)
+app.command()(listings)
+app.command()(clear)
+app.command()(schedule)
 app.add_typer(categories_app, name="categories")
 app.add_typer(sandbox_app, name="sandbox")

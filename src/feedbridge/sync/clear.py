@@ -116,12 +116,3 @@ def _tasks(sessions: sessionmaker[Session], api_id: int, action: Action, *where:
     with sessions() as session:
         bindings = session.scalars(select(Binding).where(Binding.api_id == api_id, *where))  # type: ignore[arg-type]
         return [Task(b.listing_key, action, b.product_id, None, tuple(b.sku_codes)) for b in bindings]
-
-
-def _end(
-    sessions: sessionmaker[Session], ctx: ConnectionContext, run_id: int, status: RunStatus, message: str
-) -> None:
-    with sessions.begin() as session:
-        run = session.get_one(SyncRun, run_id)
-        if run.status == RunStatus.RUNNING:
-            finish_run(run, status, ctx.now(), message)

@@ -9,7 +9,7 @@ class RunInProgress(Conflict):
     def __init__(self, api: str, run_id: int) -> None:
         super().__init__(
             f"API '{api}' is already running (run {run_id}); one run per API at a time. Wait for it to end "
-            f"(`feedbridge runs {api}` shows it)."
+            f"(`feedbridge runs '{api}' -p PROJECT` shows it)."
         )
 
 
@@ -21,7 +21,7 @@ class ApiNotRunnable(Conflict):
 class NothingHeld(NotFound):
     def __init__(self, api: str) -> None:
         super().__init__(
-            f"API '{api}' has no run held by its guard rails; `feedbridge run {api}` plans and runs it."
+            f"API '{api}' has no run held by its guard rails; `feedbridge run '{api}' -p PROJECT` plans and runs it."
         )
 
 

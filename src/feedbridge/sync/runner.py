@@ -135,7 +135,7 @@ def ensure_runnable(session: Session, api: AliExpressApi) -> None:
     if not project.is_active:
         raise ApiNotRunnable(
             api.name,
-            f"its project '{project.name}' is not active; activate it with `feedbridge projects activate`",
+            f"its project '{project.name}' is not active; activate it with `feedbridge projects activate '{project.name}'`",
         )
 
 
@@ -281,7 +281,8 @@ def _verdict(
             return None
         stored.hold = hold
         message = "held by the guard rails: " + "; ".join(hold["reasons"])
-        message += f". Check the plan, then confirm it with `feedbridge run '{api.name}' --confirm`."
+        project = session.get_one(Project, api.project_id)
+        message += f". Check the plan, then confirm it with `feedbridge run '{api.name}' -p '{project.name}' --confirm`."
         finish_run(stored, RunStatus.HELD, ctx.now(), message)
         return RunStatus.HELD
 

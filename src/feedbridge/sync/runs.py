@@ -97,6 +97,7 @@ def claim_held(
     if run is None:
         raise NothingHeld(api.name)
     run.status, run.confirmed, run.owner, run.heartbeat_at = RunStatus.RUNNING, True, owner, now
+    run.message = None  # what held it is kept in `hold`
     return _claimed(session, api, run)
 
 

@@ -346,7 +346,9 @@ def test_a_product_in_review_is_updated_by_a_later_run(
     assert by_sku(products_of(shop, seller))["R-L1"]["skus"][0]["price"] == "40.00"
 
 
-def test_clear_api_deletes_only_what_the_api_created_or_bound(connected_shop: ConnectedShop, images: ImageServer) -> None:
+def test_clear_api_deletes_only_what_the_api_created_or_bound(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
     shop = connected_shop
     seller = new_seller(shop)
     bound = existing_product(shop, seller, "Z-L1")
