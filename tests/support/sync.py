@@ -48,7 +48,9 @@ def image_server() -> Iterator[ImageServer]:
             if "missing" in self.path:
                 self.send_error(404)
                 return
-            seed = int(hashlib.sha256(self.path.encode()).hexdigest()[:6], 16)
+            # Paths under /same/ all serve one picture; any other path a picture of its own.
+            shown = "/same/" if self.path.startswith("/same/") else self.path
+            seed = int(hashlib.sha256(shown.encode()).hexdigest()[:6], 16)
             body = png(seed=seed)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -104,9 +106,19 @@ def new_seller(shop: ConnectedShop) -> Seller:
 HEADER = "id,item_group_id,title,description,image_link,additional_image_link,price,sale_price,quantity,brand,color,size,material,product_type,weight"
 
 
-def lamp(item_id: str, images: str, *, price: str = "35,50", stock: int = 2, title: str | None = None) -> str:
+def lamp(
+    item_id: str,
+    images: str,
+    *,
+    price: str = "35,50",
+    stock: int = 2,
+    title: str | None = None,
+    image: str | None = None,
+) -> str:
+    """A lamp row; its image is `<images>/<item id>.png` unless `image` names a path on the image server."""
     title = title or f"Table lamp {item_id}"
-    return f'{item_id},,{title},<p>Brass</p>,{images}/{item_id}.png,,"{price}",,{stock},Nordvik,,,,Lighting,"1,2 kg"'
+    url = f"{images}{image or f'/{item_id}.png'}"
+    return f'{item_id},,{title},<p>Brass</p>,{url},,"{price}",,{stock},Nordvik,,,,Lighting,"1,2 kg"'
 
 
 def dress_group(

@@ -378,3 +378,54 @@ def test_clear_api_deletes_only_what_the_api_created_or_bound(
         activate_api(session, shop.company_id, api_id)
     again = _run(shop, api_id)
     assert again.initial and again.counts["created"] == 2 and again.counts["ignored"] == 1
+
+
+UPLOAD = "aliexpress.photobank.redefining.uploadimageforsdk"
+
+
+def test_each_distinct_image_goes_to_the_photobank_once(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    rows = [
+        lamp("P-L1", images.base_url, image="/shared.png"),
+        lamp("P-L2", images.base_url, image="/shared.png"),
+        lamp("P-L3", images.base_url, image="/same/front.png"),
+        lamp("P-L4", images.base_url, image="/same/copy.png"),  # the same picture under another URL
+    ]
+    _, api_id = ready_api(shop, seller, feed(*rows))
+    shop.admin.post("/calls")
+
+    assert _run(shop, api_id).counts["created"] == 4
+
+    assert shop.admin.get("/calls", seller_id=seller.seller_id)[UPLOAD] == 2
+    assert [images.requests[path] for path in ("/shared.png", "/same/front.png", "/same/copy.png")] == [
+        1,
+        1,
+        1,
+    ]
+    pictures = {tuple(p["images"]) for p in products_of(shop, seller)}
+    assert len(pictures) == 2
+    # Another API of the same seller finds them in the photobank already.
+    _, other_api = ready_api(shop, seller, feed(lamp("P-L5", images.base_url, image="/shared.png")))
+    assert _run(shop, other_api).counts["created"] == 1
+    assert shop.admin.get("/calls", seller_id=seller.seller_id)[UPLOAD] == 2
+    assert images.requests["/shared.png"] == 1
+
+
+def test_an_image_that_cannot_be_fetched_fails_its_listing_only(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    rows = [lamp("Q-L1", images.base_url), lamp("Q-L2", images.base_url, image="/missing.png")]
+    _, api_id = ready_api(shop, seller, feed(*rows))
+
+    run = _run(shop, api_id)
+
+    assert (run.counts["created"], run.counts["failed"]) == (1, 1)
+    with shop.sessions() as session:
+        errors = run_errors(session, shop.settings, shop.company_id, run.id)
+    assert errors.get_column("error_code").to_list() == ["IMAGE_UNUSABLE"]
+    assert "/missing.png" in errors.item(0, "explanation") and "404" in errors.item(0, "explanation")

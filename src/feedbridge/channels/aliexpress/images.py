@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -69,19 +70,23 @@ class Photobank:
         """The photobank URL of the image at `url`; raises ImageUnusable (or an AliExpressError)."""
         if self._already_there(url):
             return url
+        return self._once(f"url:{url}", lambda: self._cached(url) or self._upload(url))
+
+    def _once(self, key: str, work: Callable[[], str]) -> str:
+        """`work()` done by one thread per key; the others wait for its answer (or its error)."""
         with self._lock:
-            future = self._pending.get(url)
+            future = self._pending.get(key)
             owner = future is None
             if future is None:
-                future = self._pending[url] = Future()
+                future = self._pending[key] = Future()
         if owner:
             try:
-                future.set_result(self._cached(url) or self._upload(url))
+                future.set_result(work())
             except BaseException as error:
                 future.set_exception(error)
             finally:
                 with self._lock:
-                    del self._pending[url]
+                    del self._pending[key]
         return future.result()
 
     def _already_there(self, url: str) -> bool:
@@ -99,15 +104,24 @@ class Photobank:
     def _upload(self, url: str) -> str:
         data = self._download(url)
         digest = hashlib.sha256(data).hexdigest()
+
+        def first_of_its_content() -> str:
+            known = self._by_content(digest)
+            if known is None:
+                known = photobank.upload_image(self._client, self._token, data, _file_name(url)).url
+                self._remember(url, digest, known)  # before other threads may look for the content
+            return known
+
+        known = self._once(f"content:{digest}", first_of_its_content)
+        self._remember(url, digest, known)
+        return known
+
+    def _by_content(self, digest: str) -> str | None:
         with self._sessions() as session:
             same = select(PhotobankImage.photobank_url).where(
                 PhotobankImage.connection_id == self._connection_id, PhotobankImage.content_sha256 == digest
             )
-            known = session.scalars(same.limit(1)).first()
-        if known is None:
-            known = photobank.upload_image(self._client, self._token, data, _file_name(url)).url
-        self._remember(url, digest, known)
-        return known
+            return session.scalars(same.limit(1)).first()
 
     def _remember(self, url: str, digest: str, photobank_url: str) -> None:
         record = PhotobankImage(
@@ -120,7 +134,7 @@ class Photobank:
             with self._sessions.begin() as session:
                 session.add(record)
         except IntegrityError:
-            pass  # another run remembered the same URL meanwhile: either upload serves
+            pass  # already remembered (by this thread's upload, or another run's): either serves
 
     def _download(self, url: str) -> bytes:
         if urlsplit(url).scheme not in ("http", "https"):
