@@ -82,8 +82,9 @@ class Exporter(Protocol):
     def calls(self) -> int:
         """Calls made to the marketplace so far."""
 
-    def batch_size(self, action: Action) -> int:
-        """How many tasks of `action` one unit of work (one call, or one listing's calls) takes."""
+    def prepare(self, action: Action, tasks: Sequence[Task]) -> list[list[Task]]:
+        """`tasks` of one action as units of work (each one call's worth, or one listing's calls), after
+        whatever must come first (an interrupted run's work still in flight at the marketplace ends)."""
 
     def execute(self, action: Action, tasks: Sequence[Task]) -> list[TaskResult]:
         """One unit of work; one result per task. Raises StopRun when nothing more can be sent."""

@@ -139,13 +139,14 @@ def settings(
     max_repriced_share: Annotated[float | None, typer.Option(help="Hold a run that changes the price of more than this share of the live listings (0 to 1) by more than --max-price-change.")] = None,
     max_price_change: Annotated[float | None, typer.Option(help="The price change (a share of the old price, either way) that counts for --max-repriced-share.")] = None,
     guard_min_listings: Annotated[int | None, typer.Option(help="Hold a run only when it touches at least this many listings.")] = None,
+    feed_min_listings: Annotated[int | None, typer.Option(help="Send creates and content updates as feed jobs of 300 when a run has at least this many.")] = None,
     company: CompanyOption = None,
 ) -> None:  # fmt: skip
     """Show the API's run settings, or change those given (see docs/running.md)."""
     given = {
         "removal": removal, "guard_rails": guard_rails, "max_removed_share": max_removed_share,
         "max_repriced_share": max_repriced_share, "max_price_change": max_price_change,
-        "guard_min_listings": guard_min_listings,
+        "guard_min_listings": guard_min_listings, "feed_min_listings": feed_min_listings,
     }  # fmt: skip
     changes = {key: value for key, value in given.items() if value is not None}
     database = open_database(ctx.obj)

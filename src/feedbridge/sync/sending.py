@@ -93,9 +93,8 @@ class Sender:
         for task in tasks:
             by_action.setdefault(task.action, []).append(task)
         for action, group in by_action.items():
-            size = self.exporter.batch_size(action)
-            for start in range(0, len(group), size):
-                yield action, group[start : start + size]
+            for unit in self.exporter.prepare(action, group):
+                yield action, unit
 
     def _before(self, action: Action, unit: list[Task]) -> None:
         creates = [task for task in unit if action in _CREATES and task.payload is not None]

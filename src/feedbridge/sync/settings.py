@@ -34,6 +34,9 @@ class SyncSettings(BaseModel):
     max_price_change: float = Field(0.3, ge=0)
     # Shares of a small shop swing by one listing: a plan is held only when it touches at least this many.
     guard_min_listings: int = Field(10, ge=1)
+    # Creates (and content updates) go to AliExpress as feed jobs of 300 when a run has at least this many
+    # of them and the day's feed budget allows; fewer go one by one through the schema APIs.
+    feed_min_listings: int = Field(10_000, ge=1)
 
 
 def sync_settings(api_settings: dict[str, Any]) -> SyncSettings:

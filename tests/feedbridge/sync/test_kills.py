@@ -83,7 +83,13 @@ def test_runs_killed_at_random_points_leave_no_duplicate_and_no_lost_listing(
                 _killed_run(shop, api_id, after_lines=rng.randint(1, 30))
             shop.replace_feed(project, versions[-1])
         finally:
-            shop.admin.post("/behaviour", {"faults": {"latency_ms": 0}})
+            shop.admin.post(
+                "/behaviour",
+                {
+                    "faults": {"latency_ms": 0},
+                    "timings": {"feed_queue_seconds": 1, "feed_item_seconds": 0.05},
+                },
+            )
 
         assert _settle(shop, api_id) <= 3
     with shop.sessions() as session:

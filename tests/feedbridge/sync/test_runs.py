@@ -127,6 +127,7 @@ def _write_calls(shop: ConnectedShop, seller_id: int) -> dict[str, int]:
         "productgroups",
         "profile",
     )
+    reads += ("feed.query",)
     return {api: n for api, n in calls.items() if not any(word in api for word in reads)}
 
 
@@ -381,6 +382,7 @@ def test_clear_api_deletes_only_what_the_api_created_or_bound(
 
 
 UPLOAD = "aliexpress.photobank.redefining.uploadimageforsdk"
+POST = "aliexpress.solution.schema.product.instance.post"
 
 
 def test_each_distinct_image_goes_to_the_photobank_once(
@@ -429,3 +431,36 @@ def test_an_image_that_cannot_be_fetched_fails_its_listing_only(
         errors = run_errors(session, shop.settings, shop.company_id, run.id)
     assert errors.get_column("error_code").to_list() == ["IMAGE_UNUSABLE"]
     assert "/missing.png" in errors.item(0, "explanation") and "404" in errors.item(0, "explanation")
+
+
+FEED_SUBMIT = "aliexpress.solution.feed.submit"
+
+
+def test_many_creates_and_content_updates_go_as_feed_jobs(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    rows = [lamp(f"FD-L{n}", images.base_url) for n in range(1, 6)]
+    project, api_id = ready_api(
+        shop, seller, feed(*rows, dress_group("FD-G1", images.base_url)), feed_min_listings=3
+    )
+    shop.admin.post("/calls")
+
+    created = _run(shop, api_id)
+
+    assert created.status == RunStatus.SUCCEEDED, created.message
+    assert created.counts["created"] == 6
+    calls = _write_calls(shop, seller.seller_id)
+    assert calls[FEED_SUBMIT] == 1 and POST not in calls  # one job of six, no product posted by itself
+    assert len(products_of(shop, seller)) == 6
+    _after_review(shop)
+    shop.admin.post("/calls")
+    renamed = [lamp(f"FD-L{n}", images.base_url, title=f"Brass lamp {n}") for n in range(1, 6)]
+    shop.replace_feed(project, feed(*renamed, dress_group("FD-G1", images.base_url)))
+
+    updated = _run(shop, api_id)
+
+    assert updated.counts["content_updated"] == 5
+    assert _write_calls(shop, seller.seller_id) == {FEED_SUBMIT: 1}
+    assert by_sku(products_of(shop, seller))["FD-L3"]["subjects"] == {"en": "Brass lamp 3"}

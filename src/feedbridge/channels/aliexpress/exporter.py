@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -23,8 +24,10 @@ from feedbridge.channels.aliexpress.client import (
     AliExpressError,
     AuthError,
     InvalidRequest,
+    PlatformError,
     TransportError,
     batch,
+    feeds,
     products,
 )
 from feedbridge.channels.aliexpress.client.product_requests import ProductStatus
@@ -41,6 +44,12 @@ from feedbridge.channels.protocol import (
 
 STATUSES: tuple[ProductStatus, ...] = ("onSelling", "auditing", "editingRequired", "offline")
 CREATE_ATTEMPTS = 3  # a create whose answer is lost, checked and not found, is sent again this often
+FEED_LONGEST_PAUSE = 60.0
+FEED_WAIT_SECONDS = 3600.0
+_FEED_OPERATION = {
+    Action.CREATE: feeds.FeedOperation.PRODUCT_CREATE,
+    Action.UPDATE_CONTENT: feeds.FeedOperation.PRODUCT_FULL_UPDATE,
+}
 _BATCH = {
     Action.UPDATE_PRICE: batch.MAX_UPDATE_PRODUCTS,
     Action.UPDATE_STOCK: batch.MAX_UPDATE_PRODUCTS,
@@ -54,21 +63,46 @@ NOT_OFFLINE = "090015"
 _REVIEW_WORDS = ("audit", "under review")
 
 
+@dataclass(frozen=True)
+class FeedUse:
+    """When creates and content updates go as feed jobs: a run with at least `min_listings` of one of them,
+    within `per_day` jobs per operation type and seller in 24 hours."""
+
+    min_listings: int
+    per_day: int
+
+
 class AliExpressExporter:
-    def __init__(self, client: AliExpressClient, token: str, photobank: Photobank) -> None:
+    def __init__(self, client: AliExpressClient, token: str, photobank: Photobank, feeds: FeedUse) -> None:
         self._client = client
         self._token = token
         self._photobank = photobank
+        self._feeds = feeds
 
     def calls(self) -> int:
         return self._client.calls
 
-    def batch_size(self, action: Action) -> int:
-        return _BATCH.get(action, 1)
+    def prepare(self, action: Action, tasks: Sequence[Task]) -> list[list[Task]]:
+        """The units of work for `tasks`: one call's worth each (a feed job holds up to 300 listings).
+        Before creates whose answer was lost are re-checked, the seller's unfinished feed jobs end, so
+        that a product an interrupted feed is still making is found rather than made twice."""
+        if action is Action.RECHECK and tasks:
+            self._settle_feeds()
+        size = _BATCH.get(action, 1)
+        units = [list(tasks[start : start + size]) for start in range(0, len(tasks), size)]
+        operation = _FEED_OPERATION.get(action)
+        if operation is None or len(tasks) < self._feeds.min_listings:
+            return units
+        jobs = min(self._feed_budget(operation), -(-len(tasks) // feeds.MAX_ITEMS))
+        cut = min(len(tasks), jobs * feeds.MAX_ITEMS)
+        by_feed = [list(tasks[start : start + feeds.MAX_ITEMS]) for start in range(0, cut, feeds.MAX_ITEMS)]
+        return by_feed + [[task] for task in tasks[cut:]]
 
     def execute(self, action: Action, tasks: Sequence[Task]) -> list[TaskResult]:
         try:
             match action:
+                case Action.CREATE | Action.UPDATE_CONTENT if len(tasks) > 1:
+                    return self._feed(action, tasks)
                 case Action.CREATE | Action.RECHECK | Action.UPDATE_CONTENT:
                     return [self._single(action, task) for task in tasks]
                 case Action.UPDATE_PRICE | Action.UPDATE_STOCK:
@@ -165,6 +199,82 @@ class AliExpressExporter:
                 if attribute.get("sku_image_url"):
                     attribute["sku_image_url"] = self._photobank.url_for(attribute["sku_image_url"])
         return instance
+
+    # Feed jobs (REFERENCE §3.10): up to 300 creates or full updates in one asynchronous job.
+
+    def _feed(self, action: Action, tasks: Sequence[Task]) -> list[TaskResult]:
+        results: list[TaskResult] = []
+        items: list[feeds.FeedItem] = []
+        sent: list[Task] = []
+        for task in tasks:
+            try:
+                instance = self._instance(task)
+            except ImageUnusable as error:
+                results.append(
+                    TaskResult(task, Outcome.FAILED, error_code="IMAGE_UNUSABLE", error=str(error))
+                )
+                continue
+            if action is Action.UPDATE_CONTENT:
+                instance["aliexpress_product_id"] = task.product_id
+            items.append(feeds.FeedItem(item_content_id=str(len(sent)), item_content=instance))
+            sent.append(task)
+        if not sent:
+            return results
+        try:
+            job = feeds.submit_feed(self._client, self._token, _FEED_OPERATION[action], items)
+            done = self._finished(job)
+        except AuthError:
+            raise
+        except AliExpressError as error:
+            # A create job whose answer was lost may still run: its creates are re-checked by the next run.
+            uncertain = action is Action.CREATE and not isinstance(error, InvalidRequest)
+            return results + [replace(_failed(task, error), uncertain=uncertain) for task in sent]
+        outcomes = {item.item_content_id: item for item in done.results}
+        for index, task in enumerate(sent):
+            item = outcomes.get(str(index))
+            if item is not None and item.success:
+                product = item.product_id if action is Action.CREATE else task.product_id
+                results.append(TaskResult(task, Outcome.DONE, product, RemoteStatus.LIVE))
+            else:
+                message = item.error_message if item is not None else "the feed job reported nothing for it"
+                refusal = InvalidRequest(message or "refused", code=item.error_code if item else None)
+                results.append(_failed(task, refusal))
+        return results
+
+    def _finished(self, job_id: int) -> feeds.FeedJobResult:
+        """The job's results once every item has one, asking after 1 s, 2 s, 4 s … (at most a minute apart)."""
+        waited, pause = 0.0, 1.0
+        while True:
+            result = feeds.query_feed(self._client, self._token, job_id)
+            if result.finished:
+                return result
+            if waited >= FEED_WAIT_SECONDS:
+                minutes = FEED_WAIT_SECONDS / 60
+                raise PlatformError(f"feed job {job_id} did not finish within {minutes:g} minutes")
+            self._client.clock.sleep(pause)
+            waited += pause
+            pause = min(2 * pause, FEED_LONGEST_PAUSE)
+
+    def _feed_budget(self, operation: feeds.FeedOperation) -> int:
+        """Feed jobs of this type still allowed today (the seller's jobs of every tool count)."""
+        since = datetime.fromtimestamp(self._client.clock.now(), UTC) - timedelta(days=1)
+        page = feeds.list_feeds(
+            self._client, self._token, operation=operation, submitted_from=since, page_size=1
+        )
+        return max(0, self._feeds.per_day - page.total_count)
+
+    def _settle_feeds(self) -> None:
+        """Cancel the seller's queued product feeds and wait for the running ones (an interrupted run's)."""
+        for operation in _FEED_OPERATION.values():
+            for status in (feeds.FeedStatus.QUEUEING, feeds.FeedStatus.PROCESSING):
+                page = feeds.list_feeds(
+                    self._client, self._token, operation=operation, status=status, page_size=50
+                )
+                jobs = [job.job_id for job in page.jobs]
+                if jobs and status is feeds.FeedStatus.QUEUEING:
+                    feeds.invalidate_feeds(self._client, self._token, jobs[: feeds.MAX_INVALIDATE])
+                for job in jobs:
+                    self._finished(job)
 
     # Batches.
 
