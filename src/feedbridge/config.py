@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     sync_lease_seconds: float = Field(300.0, gt=0)
     # Plans (and their payloads) kept per API, newest first; results stay in the database.
     sync_plans_kept: int = Field(20, ge=1)
+    # Feed jobs a run may submit per operation type and seller in 24 hours: AliExpress allows 300 and
+    # recommends fewer than 150 (REFERENCE §3.10); other tools of the seller count against the same budget.
+    sync_feeds_per_day: int = Field(150, ge=0, le=300)
+    # Where queued runs execute (jobs/): "inprocess" polls the database; "procrastinate" needs PostgreSQL.
+    worker_executor: Literal["inprocess", "procrastinate"] = "inprocess"
+    # How often the in-process worker looks for due schedules and queued runs.
+    worker_poll_seconds: float = Field(30.0, gt=0)
+    # Runs one worker executes at once (each of a different API).
+    worker_runs_at_once: int = Field(2, ge=1, le=64)
     log_level: LogLevel = "INFO"
     log_format: LogFormat = "console"
 
