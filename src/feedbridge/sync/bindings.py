@@ -123,6 +123,8 @@ def _failed(session: Session, binding: Binding, result: TaskResult) -> None:
     creating = binding.status == BindingStatus.CREATING
     if creating and result.outcome is Outcome.FAILED and not result.uncertain:
         session.delete(binding)  # AliExpress refused it: no product was made
+    elif result.status is RemoteStatus.MISSING:
+        session.delete(binding)  # the product was deleted on AliExpress: the next run creates it again
 
 
 def _done(session: Session, binding: Binding, result: TaskResult, sent: Sent, now: datetime) -> None:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbridge.apis.folders import api_folder
@@ -192,7 +192,7 @@ def _execute(
         sender = Sender(
             sessions, ctx, run.id, run.api_id, owner, exporter, _sent_from(planned.frame), progress
         )
-        sender.counts.update(_uncalled_counts(planned))
+        sender.counts.update(_uncalled_counts(sessions, run.api_id, planned))
         _record_initial(sessions, ctx, run, planned, sender)
         tasks = _tasks(sessions, run.api_id, planned.frame)
         for phase in (_FIRST_PHASE, _SECOND_PHASE):
@@ -266,7 +266,7 @@ def _verdict(
     with sessions.begin() as session:
         stored = session.get_one(SyncRun, run.id)
         api = session.get_one(AliExpressApi, run.api_id)
-        stored.counts = _uncalled_counts(planned)
+        stored.counts = _uncalled_counts(sessions, run.api_id, planned)
         stored.calls = exporter.calls()
         if stored.dry_run:
             finish_run(stored, RunStatus.PLANNED, ctx.now(), "a dry run: nothing was sent")
@@ -287,15 +287,20 @@ def _verdict(
         return RunStatus.HELD
 
 
-def _uncalled_counts(planned: _Planned) -> dict[str, int]:
-    """The counts a run knows before its first call: listings unchanged, blocked, and left alone."""
-    result = {
+def _uncalled_counts(sessions: sessionmaker[Session], api_id: int, planned: _Planned) -> dict[str, int]:
+    """The counts a run knows before its first call: listings unchanged and blocked, and the products left
+    alone (found by this initial run, or by the API's initial run)."""
+    if planned.ignored is not None:
+        ignored = planned.ignored.height
+    else:
+        with sessions() as session:
+            query = select(func.count()).where(IgnoredProduct.api_id == api_id)
+            ignored = int(session.scalar(query) or 0)
+    return {
         "unchanged": planned.counts.get(Action.UNCHANGED, 0),
         "blocked": planned.counts.get(Action.BLOCKED, 0),
+        "ignored": ignored,
     }
-    if planned.ignored is not None:
-        result["ignored"] = planned.ignored.height
-    return result
 
 
 def _record_initial(

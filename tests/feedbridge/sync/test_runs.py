@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from feedbridge.apis.models import AliExpressApi
 from feedbridge.apis.services import activate_api
+from feedbridge.channels.aliexpress.client import batch
 from feedbridge.connections.models import Connection
+from feedbridge.connections.tokens import access_token_for
 from feedbridge.sync.clear import clear_api, clear_preview
 from feedbridge.sync.errors import WrongApiName
 from feedbridge.sync.models import Binding, IgnoredProduct, RunStatus, SyncResult, SyncRun
@@ -464,3 +466,34 @@ def test_many_creates_and_content_updates_go_as_feed_jobs(
     assert updated.counts["content_updated"] == 5
     assert _write_calls(shop, seller.seller_id) == {FEED_SUBMIT: 1}
     assert by_sku(products_of(shop, seller))["FD-L3"]["subjects"] == {"en": "Brass lamp 3"}
+
+
+def test_a_product_deleted_on_aliexpress_is_created_again(
+    connected_shop: ConnectedShop, images: ImageServer
+) -> None:
+    shop = connected_shop
+    seller = new_seller(shop)
+    project, api_id = ready_api(
+        shop, seller, feed(lamp("W-L1", images.base_url), lamp("W-L2", images.base_url))
+    )
+    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    _after_review(shop)
+    deleted = by_sku(products_of(shop, seller))["W-L1"]["product_id"]
+    token = access_token_for(shop.sessions, shop.ctx, seller.connection_id)
+    with shop.sessions() as session:
+        connection = session.get_one(Connection, seller.connection_id)
+    with shop.ctx.client_for(connection) as client:
+        batch.delete_products(client, token, [deleted])  # by hand, on AliExpress
+    shop.replace_feed(
+        project, feed(lamp("W-L1", images.base_url, price="30,00"), lamp("W-L2", images.base_url))
+    )
+
+    noticed = _run(shop, api_id)
+
+    assert noticed.counts["failed"] == 1
+    with shop.sessions() as session:
+        errors = run_errors(session, shop.settings, shop.company_id, noticed.id)
+    assert errors.item(0, "error_code") == "090014"
+    recreated = _run(shop, api_id)
+    assert recreated.counts["created"] == 1
+    assert by_sku(products_of(shop, seller))["W-L1"]["product_id"] != deleted

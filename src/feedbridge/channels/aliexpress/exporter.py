@@ -354,7 +354,8 @@ def _failed(task: Task, error: AliExpressError) -> TaskResult:
     code = error.sub_code or error.code or type(error).__name__
     if isinstance(error, TransportError):
         code = "NO_ANSWER"
-    return TaskResult(task, outcome, product_id=task.product_id, error_code=code, error=error.message)
+    gone = RemoteStatus.MISSING if _not_found(error) else None  # deleted on AliExpress meanwhile
+    return TaskResult(task, outcome, task.product_id, gone, error_code=code, error=error.message)
 
 
 def _skus(task: Task) -> tuple[list[dict[str, Any]], dict[str, Any]]:
