@@ -19,6 +19,8 @@ from feedbridge.categories.services import add_line, category_tree
 from feedbridge.connections.oauth import begin_connection, complete_connection
 from feedbridge.listings.services import save_build
 from feedbridge.listings.spec import parse_build
+from feedbridge.sync.models import SyncRun
+from feedbridge.sync.runner import run_api
 from feedbridge.sync.settings import changed_settings
 from support.listings import COOKWARE, WOMEN_DRESSES, small_build
 from support.oauth import login
@@ -206,3 +208,27 @@ def _freight_template(shop: ConnectedShop, seller: Seller) -> int:
 
     shared = {spec.key: spec for spec in account_shared(shop.sessions, shop.ctx, seller.connection_id)}
     return int(shared["freight_template"].choices[0].id)
+
+
+def run_row(shop: ConnectedShop, run_id: int) -> SyncRun:
+    with shop.sessions() as session:
+        return session.get_one(SyncRun, run_id)
+
+
+def run_now(shop: ConnectedShop, api_id: int, **options: Any) -> SyncRun:
+    """Run the API in this process (sync.runner.run_api) and return its run as it ended."""
+    return run_row(shop, run_api(shop.sessions, shop.ctx, shop.company_id, api_id, **options))
+
+
+def after_review(shop: ConnectedShop) -> None:
+    """Let the sandbox's review of new products end (5 s of its time)."""
+    shop.admin.post("/clock", {"advance_seconds": 60})
+
+
+_READS = ("list.get", "info.get", "schema.get", "category", "freight", "promise", "productgroups", "profile")
+
+
+def write_calls(shop: ConnectedShop, seller: Seller) -> dict[str, int]:
+    """The seller's calls per API since the sandbox's count was last reset, reads left out."""
+    calls = shop.admin.get("/calls", seller_id=seller.seller_id)
+    return {api: n for api, n in calls.items() if not any(word in api for word in (*_READS, "feed.query"))}

@@ -20,6 +20,7 @@ from feedbridge.cli.rules import app as rules_app
 from feedbridge.cli.runs import clear, listings, results_, run, runs
 from feedbridge.cli.sandbox import app as sandbox_app
 from feedbridge.cli.schedule import schedule
+from feedbridge.cli.worker import worker
 from feedbridge.config import get_settings
 from feedbridge.errors import FeedbridgeError
 from feedbridge.log import configure_logging
@@ -68,5 +69,6 @@ app.command("results")(results_)
 app.command()(listings)
 app.command()(clear)
 app.command()(schedule)
+app.command()(worker)
 app.add_typer(categories_app, name="categories")
 app.add_typer(sandbox_app, name="sandbox")

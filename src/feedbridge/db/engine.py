@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, SessionTransactionOrigin, sessionmaker
 from sqlalchemy.pool import Pool
 
 from feedbridge.config import ConfigError
@@ -60,6 +60,31 @@ def create_engine(
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit: pages and CLI output use them once the transaction ends.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def writes_first(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """`sessions` as they are on PostgreSQL; on SQLite, a factory like it whose explicit transactions
+    (`sessions.begin()`) take the database's write lock before their first statement, as BEGIN IMMEDIATE
+    would. For code that runs short read-then-write transactions next to other writers (runs in parallel
+    threads or processes): one that read first fails at once ("database is locked") when another
+    committed in between, whereas one that starts with the lock waits its turn (the busy timeout).
+    Sessions that begin by themselves (reads) are left as they are."""
+    bind = sessions.kw.get("bind")
+    if (
+        bind is None
+        or bind.dialect.name != "sqlite"
+        or event.contains(sessions, "after_begin", _lock_for_write)
+    ):
+        return sessions
+    factory = sessionmaker(class_=sessions.class_, **sessions.kw)
+    event.listen(factory, "after_begin", _lock_for_write)
+    return factory
+
+
+def _lock_for_write(session: Session, transaction: SessionTransaction, connection: sa.Connection) -> None:
+    if transaction.origin is SessionTransactionOrigin.BEGIN and transaction.parent is None:
+        # A write that changes nothing takes the lock; every migrated database has this table.
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
 
 
 def _create_sqlite_directory(url: URL) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from feedbridge.apis.services import get_api
 from feedbridge.channels.protocol import Action, StopRun, Task
 from feedbridge.connections.context import ConnectionContext
+from feedbridge.db.engine import writes_first
 from feedbridge.errors import FeedbridgeError
 from feedbridge.sync.bindings import Sent
 from feedbridge.sync.errors import WrongApiName
@@ -61,6 +62,7 @@ def clear_api(
     progress: Progress = lambda step, done, total: None,
 ) -> int:
     """Delete the API's listings from AliExpress; `typed_name` must be the API's name. Returns the run."""
+    sessions = writes_first(sessions)
     owner = owner_token()
     with sessions.begin() as session:
         api = get_api(session, company_id, api_id)

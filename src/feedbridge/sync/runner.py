@@ -26,6 +26,7 @@ from feedbridge.channels.aliexpress import payloads as p
 from feedbridge.channels.protocol import Action, Exporter, Outcome, RemoteStatus, StopRun, Task, TaskResult
 from feedbridge.config import Settings
 from feedbridge.connections.context import ConnectionContext
+from feedbridge.db.engine import writes_first
 from feedbridge.errors import FeedbridgeError
 from feedbridge.listings import columns as c
 from feedbridge.listings.services import computed_listings
@@ -80,6 +81,7 @@ def run_api(
 ) -> int:
     """Run the API now, in this process; returns the run's id. `confirm` executes the run the guard rails
     hold (as it was planned), or waives them for a new run when none is held."""
+    sessions = writes_first(sessions)
     owner = owner_token()
     lease = timedelta(seconds=ctx.settings.sync_lease_seconds)
     with sessions.begin() as session:
@@ -104,6 +106,7 @@ def run_queued(
 ) -> bool:
     """Claim a queued run and execute it in this process; False when another worker took it, its API is
     busy with another run (it stays queued), or its API or project is no longer active (it is cancelled)."""
+    sessions = writes_first(sessions)
     owner = owner_token()
     lease = timedelta(seconds=ctx.settings.sync_lease_seconds)
     with sessions.begin() as session:
@@ -149,6 +152,7 @@ def execute_run(
     progress: Progress = _no_progress,
 ) -> None:
     """Plan (unless the run is a confirmed held one), then send; the run ends with its outcome."""
+    sessions = writes_first(sessions)
     with sessions() as session:
         run = session.get_one(SyncRun, run_id)
         api = get_api(session, company_id, run.api_id)

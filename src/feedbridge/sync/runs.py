@@ -55,7 +55,8 @@ def abandoned(run: SyncRun, now: datetime, lease: timedelta) -> bool:
 
 def active_run(session: Session, api_id: int) -> SyncRun | None:
     query = select(SyncRun).where(SyncRun.api_id == api_id, SyncRun.status.in_(ACTIVE_STATUSES))
-    return session.scalar(query)
+    # Read fresh: a run this session loaded before (as QUEUED) may have been claimed by another worker since.
+    return session.scalar(query.execution_options(populate_existing=True))
 
 
 def begin_run(

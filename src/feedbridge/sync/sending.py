@@ -114,8 +114,8 @@ class Sender:
 
     @contextmanager
     def _transaction(self, now: datetime | None = None) -> Iterator[Session]:
-        """A transaction that starts with the run's heartbeat: a write first takes SQLite's write lock up
-        front, so the reads that follow cannot go stale before the writes (and another owner stops us)."""
+        """A transaction that starts with the run's heartbeat, so a run another process took over as
+        abandoned stops before it writes anything more."""
         with self.sessions.begin() as session:
             calls = self.exporter.calls()
             heartbeat(

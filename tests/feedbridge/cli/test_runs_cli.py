@@ -19,6 +19,7 @@ from feedbridge.sync.results import ERROR_COLUMNS
 from support.shop import ConnectedShop
 from support.sync import (
     ImageServer,
+    after_review,
     by_sku,
     dress_group,
     existing_product,
@@ -55,11 +56,6 @@ def _last_run(shop: ConnectedShop, api_id: int) -> SyncRun:
     with shop.sessions() as session:
         query = select(SyncRun).where(SyncRun.api_id == api_id).order_by(SyncRun.id.desc())
         return session.scalars(query).first() or pytest.fail("the API has no run")
-
-
-def _after_review(shop: ConnectedShop) -> None:
-    """Let the sandbox's review of new products end (5 s of its time)."""
-    shop.admin.post("/clock", {"advance_seconds": 60})
 
 
 def _count(out: str, name: str) -> int:
@@ -123,7 +119,7 @@ def test_a_held_run_exits_with_1_until_it_is_confirmed(
     project_id, api_id = ready_api(shop, seller, feed(*rows))
     project = _name(shop, project_id)
     cli(shop, "run", "AE", "-p", project)
-    _after_review(shop)
+    after_review(shop)
     shop.replace_feed(project_id, feed(rows[0]))
     before = products_of(shop, seller)
 

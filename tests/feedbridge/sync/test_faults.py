@@ -10,9 +10,18 @@ from typing import Any
 import pytest
 
 from feedbridge.sync.models import RunStatus, SyncRun
-from feedbridge.sync.runner import run_api
 from support.shop import ConnectedShop
-from support.sync import dress_group, feed, image_server, lamp, new_seller, products_of, ready_api
+from support.sync import (
+    after_review,
+    dress_group,
+    feed,
+    image_server,
+    lamp,
+    new_seller,
+    products_of,
+    ready_api,
+    run_now,
+)
 
 FAULTS = {
     "seed": 7,
@@ -58,10 +67,9 @@ def _comparable(products: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _run(shop: ConnectedShop, api_id: int) -> SyncRun:
-    run_id = run_api(shop.sessions, shop.ctx, shop.company_id, api_id)
-    shop.admin.post("/clock", {"advance_seconds": 60})  # reviews of new products end
-    with shop.sessions() as session:
-        return session.get_one(SyncRun, run_id)
+    run = run_now(shop, api_id)
+    after_review(shop)
+    return run
 
 
 def _converged(shop: ConnectedShop, api_id: int, attempts: int = 8) -> None:

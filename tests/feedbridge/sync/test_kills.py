@@ -12,9 +12,18 @@ from pathlib import Path
 from sqlalchemy import select
 
 from feedbridge.sync.models import Binding, BindingStatus, RunStatus, SyncRun
-from feedbridge.sync.runner import run_api
 from support.shop import ConnectedShop
-from support.sync import dress_group, feed, image_server, lamp, new_seller, products_of, ready_api
+from support.sync import (
+    after_review,
+    dress_group,
+    feed,
+    image_server,
+    lamp,
+    new_seller,
+    products_of,
+    ready_api,
+    run_now,
+)
 
 TRIALS = 24
 CHILD = Path(__file__).parents[2] / "support" / "run_child.py"
@@ -52,10 +61,8 @@ def _settle(shop: ConnectedShop, api_id: int) -> int:
     """Run until a run has nothing to send (a product an interrupted run had made is updated by the run
     after the one that found it, once its review is over); returns how many runs that took."""
     for runs in range(1, 5):
-        shop.admin.post("/clock", {"advance_seconds": 60})  # reviews end
-        run_id = run_api(shop.sessions, shop.ctx, shop.company_id, api_id)
-        with shop.sessions() as session:
-            run = session.get_one(SyncRun, run_id)
+        after_review(shop)
+        run = run_now(shop, api_id)
         assert run.status == RunStatus.SUCCEEDED, run.message
         assert not run.counts.get("failed"), run.counts
         if run.calls == 0:
@@ -79,7 +86,7 @@ def test_runs_killed_at_random_points_leave_no_duplicate_and_no_lost_listing(
         try:
             for trial in range(TRIALS):
                 shop.replace_feed(project, versions[trial % len(versions)])
-                shop.admin.post("/clock", {"advance_seconds": 60})
+                after_review(shop)
                 _killed_run(shop, api_id, after_lines=rng.randint(1, 30))
             shop.replace_feed(project, versions[-1])
         finally:

@@ -18,10 +18,10 @@ from feedbridge.sync.clear import clear_api, clear_preview
 from feedbridge.sync.errors import WrongApiName
 from feedbridge.sync.models import Binding, IgnoredProduct, RunStatus, SyncResult, SyncRun
 from feedbridge.sync.results import run_errors
-from feedbridge.sync.runner import run_api
 from support.shop import ConnectedShop
 from support.sync import (
     ImageServer,
+    after_review,
     by_sku,
     dress_group,
     existing_product,
@@ -31,6 +31,8 @@ from support.sync import (
     new_seller,
     products_of,
     ready_api,
+    run_now,
+    write_calls,
 )
 
 
@@ -38,12 +40,6 @@ from support.sync import (
 def images() -> Iterator[ImageServer]:
     with image_server() as server:
         yield server
-
-
-def _run(shop: ConnectedShop, api_id: int, **options: object) -> SyncRun:
-    run_id = run_api(shop.sessions, shop.ctx, shop.company_id, api_id, **options)  # type: ignore[arg-type]
-    with shop.sessions() as session:
-        return session.get_one(SyncRun, run_id)
 
 
 def _results(shop: ConnectedShop, run_id: int) -> list[SyncResult]:
@@ -64,7 +60,7 @@ def test_the_initial_run_binds_ignores_and_creates(
     )
     _, api_id = ready_api(shop, seller, text)
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert run.status == RunStatus.SUCCEEDED, run.message
     assert run.initial
@@ -99,38 +95,16 @@ def test_a_second_run_without_changes_makes_no_call(
     _, api_id = ready_api(
         shop, seller, feed(lamp("B-L1", images.base_url), dress_group("B-G1", images.base_url))
     )
-    first = _run(shop, api_id)
+    first = run_now(shop, api_id)
     assert first.status == RunStatus.SUCCEEDED, first.message
 
-    second = _run(shop, api_id)
+    second = run_now(shop, api_id)
 
     assert second.status == RunStatus.SUCCEEDED, second.message
     assert not second.initial
     assert second.calls == 0
     assert second.counts["unchanged"] == 2
     assert _results(shop, second.id) == []
-
-
-def _after_review(shop: ConnectedShop) -> None:
-    """Let the sandbox's review of new products end (5 s of its time)."""
-    shop.admin.post("/clock", {"advance_seconds": 60})
-
-
-def _write_calls(shop: ConnectedShop, seller_id: int) -> dict[str, int]:
-    """The seller's calls per API since the last reset, reads left out."""
-    calls = shop.admin.get("/calls", seller_id=seller_id)
-    reads = (
-        "list.get",
-        "info.get",
-        "schema.get",
-        "category",
-        "freight",
-        "promise",
-        "productgroups",
-        "profile",
-    )
-    reads += ("feed.query",)
-    return {api: n for api, n in calls.items() if not any(word in api for word in reads)}
 
 
 def test_a_price_change_alone_uses_only_the_batch_price_api(
@@ -141,17 +115,17 @@ def test_a_price_change_alone_uses_only_the_batch_price_api(
     project, api_id = ready_api(
         shop, seller, feed(lamp("C-L1", images.base_url), lamp("C-L2", images.base_url))
     )
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     shop.admin.post("/calls")
     shop.replace_feed(
         project, feed(lamp("C-L1", images.base_url, price="36,00"), lamp("C-L2", images.base_url))
     )
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert run.status == RunStatus.SUCCEEDED, run.message
-    assert _write_calls(shop, seller.seller_id) == {"aliexpress.solution.batch.product.price.update": 1}
+    assert write_calls(shop, seller) == {"aliexpress.solution.batch.product.price.update": 1}
     assert run.counts["price_updated"] == 1
     assert run.counts["unchanged"] == 1
     sku = by_sku(products_of(shop, seller))["C-L1"]["skus"][0]
@@ -166,17 +140,17 @@ def test_a_stock_change_alone_uses_only_the_inventory_api(
     project, api_id = ready_api(
         shop, seller, feed(lamp("E-L1", images.base_url), dress_group("E-G1", images.base_url))
     )
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     shop.admin.post("/calls")
     shop.replace_feed(
         project, feed(lamp("E-L1", images.base_url, stock=9), dress_group("E-G1", images.base_url))
     )
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert run.status == RunStatus.SUCCEEDED, run.message
-    assert _write_calls(shop, seller.seller_id) == {"aliexpress.solution.batch.product.inventory.update": 1}
+    assert write_calls(shop, seller) == {"aliexpress.solution.batch.product.inventory.update": 1}
     assert run.counts["stock_updated"] == 1
     assert by_sku(products_of(shop, seller))["E-L1"]["skus"][0]["inventory"] == 9
 
@@ -188,11 +162,11 @@ def test_a_listing_that_left_the_feed_goes_offline_and_comes_back(
     seller = new_seller(shop)
     rows = [lamp(f"F-L{n}", images.base_url) for n in range(1, 6)]
     project, api_id = ready_api(shop, seller, feed(*rows))
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     shop.replace_feed(project, feed(*rows[1:]))
 
-    removed = _run(shop, api_id)
+    removed = run_now(shop, api_id)
 
     assert removed.status == RunStatus.SUCCEEDED, removed.message
     assert removed.counts["removed"] == 1
@@ -200,7 +174,7 @@ def test_a_listing_that_left_the_feed_goes_offline_and_comes_back(
     assert gone["status"] == "offline"  # kept, with its reviews and history
     shop.replace_feed(project, feed(*rows))
 
-    back = _run(shop, api_id)
+    back = run_now(shop, api_id)
 
     assert back.counts["brought_online"] == 1
     assert back.counts.get("created", 0) == 0
@@ -215,11 +189,11 @@ def test_the_delete_policy_deletes_a_listing_that_left_the_feed(
     seller = new_seller(shop)
     rows = [lamp(f"H-L{n}", images.base_url) for n in range(1, 6)]
     project, api_id = ready_api(shop, seller, feed(*rows), removal="delete")
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     shop.replace_feed(project, feed(*rows[1:]))
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert run.counts["removed"] == 1
     assert "H-L1" not in by_sku(products_of(shop, seller))
@@ -234,12 +208,12 @@ def test_an_error_on_one_variant_is_shown_on_every_variant(
     shop = connected_shop
     seller = new_seller(shop)
     project, api_id = ready_api(shop, seller, feed(lamp("V-L1", images.base_url)))
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
     # Listed by hand after the initial run, so never matched: its SKU code is taken on AliExpress.
     taken = existing_product(shop, seller, "V-G1-M")
     shop.replace_feed(project, feed(lamp("V-L1", images.base_url), dress_group("V-G1", images.base_url)))
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert run.status == RunStatus.SUCCEEDED, run.message
     assert run.counts["failed"] == 1
@@ -260,19 +234,19 @@ def test_guard_rails_hold_a_run_until_it_is_confirmed(
     seller = new_seller(shop)
     rows = [lamp(f"K-L{n}", images.base_url) for n in range(1, 4)]
     project, api_id = ready_api(shop, seller, feed(*rows))
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     shop.replace_feed(project, feed(rows[0]))
     before = products_of(shop, seller)
 
-    held = _run(shop, api_id)
+    held = run_now(shop, api_id)
 
     assert held.status == RunStatus.HELD
     assert held.hold is not None and held.hold["removed"] == 2
     assert "2 of 3 live listings" in (held.message or "")
     assert products_of(shop, seller) == before
 
-    confirmed = _run(shop, api_id, confirm=True)
+    confirmed = run_now(shop, api_id, confirm=True)
 
     assert confirmed.id == held.id  # the plan that was shown is the one executed
     assert confirmed.status == RunStatus.SUCCEEDED, confirmed.message
@@ -284,11 +258,11 @@ def test_a_price_jump_on_most_listings_is_held(connected_shop: ConnectedShop, im
     shop = connected_shop
     seller = new_seller(shop)
     project, api_id = ready_api(shop, seller, feed(*[lamp(f"J-L{n}", images.base_url) for n in range(1, 4)]))
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     shop.replace_feed(project, feed(*[lamp(f"J-L{n}", images.base_url, price="3,55") for n in range(1, 4)]))
 
-    held = _run(shop, api_id)
+    held = run_now(shop, api_id)
 
     assert held.status == RunStatus.HELD
     assert held.hold is not None and held.hold["repriced"] == 3
@@ -301,15 +275,15 @@ def test_a_dry_run_plans_and_sends_nothing(connected_shop: ConnectedShop, images
     _, api_id = ready_api(shop, seller, feed(lamp("M-L1", images.base_url), lamp("M-L2", images.base_url)))
     shop.admin.post("/calls")
 
-    run = _run(shop, api_id, dry_run=True)
+    run = run_now(shop, api_id, dry_run=True)
 
     assert run.status == RunStatus.PLANNED
     assert run.planned["create"] == 1 and run.planned["bind"] == 1 and run.planned["update_content"] == 1
-    assert _write_calls(shop, seller.seller_id) == {}
+    assert write_calls(shop, seller) == {}
     with shop.sessions() as session:
         assert session.scalars(select(Binding).where(Binding.api_id == api_id)).first() is None
     # A dry run is not the initial run: the next real run still matches.
-    assert _run(shop, api_id).counts["bound"] == 1
+    assert run_now(shop, api_id).counts["bound"] == 1
 
 
 def test_an_expired_connection_stops_the_run_before_it_sends_anything(
@@ -323,7 +297,7 @@ def test_an_expired_connection_stops_the_run_before_it_sends_anything(
         connection.refresh_expires_at = connection.access_expires_at = shop.ctx.now() - timedelta(days=1)
     shop.admin.post("/calls")
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert run.status == RunStatus.FAILED
     assert "has expired" in (run.message or "") and "Reconnect" in (run.message or "")
@@ -336,15 +310,15 @@ def test_a_product_in_review_is_updated_by_a_later_run(
     shop = connected_shop
     seller = new_seller(shop)
     project, api_id = ready_api(shop, seller, feed(lamp("R-L1", images.base_url)))
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
     shop.replace_feed(project, feed(lamp("R-L1", images.base_url, price="40,00")))
 
-    in_review = _run(shop, api_id)
+    in_review = run_now(shop, api_id)
 
     assert in_review.status == RunStatus.SUCCEEDED
     assert in_review.counts["deferred"] == 1 and in_review.counts.get("failed", 0) == 0
-    _after_review(shop)
-    later = _run(shop, api_id)
+    after_review(shop)
+    later = run_now(shop, api_id)
     assert later.counts["price_updated"] == 1
     assert by_sku(products_of(shop, seller))["R-L1"]["skus"][0]["price"] == "40.00"
 
@@ -357,7 +331,7 @@ def test_clear_api_deletes_only_what_the_api_created_or_bound(
     bound = existing_product(shop, seller, "Z-L1")
     only = existing_product(shop, seller, "HANDMADE-Z")
     _, api_id = ready_api(shop, seller, feed(lamp("Z-L1", images.base_url), lamp("Z-L2", images.base_url)))
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
     with shop.sessions() as session:
         preview = clear_preview(session, shop.company_id, api_id)
     assert (preview.created, preview.matched, preview.total) == (1, 1, 2)
@@ -379,7 +353,7 @@ def test_clear_api_deletes_only_what_the_api_created_or_bound(
     assert left == [] and not api.is_active
     with shop.sessions.begin() as session:
         activate_api(session, shop.company_id, api_id)
-    again = _run(shop, api_id)
+    again = run_now(shop, api_id)
     assert again.initial and again.counts["created"] == 2 and again.counts["ignored"] == 1
 
 
@@ -401,7 +375,7 @@ def test_each_distinct_image_goes_to_the_photobank_once(
     _, api_id = ready_api(shop, seller, feed(*rows))
     shop.admin.post("/calls")
 
-    assert _run(shop, api_id).counts["created"] == 4
+    assert run_now(shop, api_id).counts["created"] == 4
 
     assert shop.admin.get("/calls", seller_id=seller.seller_id)[UPLOAD] == 2
     assert [images.requests[path] for path in ("/shared.png", "/same/front.png", "/same/copy.png")] == [
@@ -413,7 +387,7 @@ def test_each_distinct_image_goes_to_the_photobank_once(
     assert len(pictures) == 2
     # Another API of the same seller finds them in the photobank already.
     _, other_api = ready_api(shop, seller, feed(lamp("P-L5", images.base_url, image="/shared.png")))
-    assert _run(shop, other_api).counts["created"] == 1
+    assert run_now(shop, other_api).counts["created"] == 1
     assert shop.admin.get("/calls", seller_id=seller.seller_id)[UPLOAD] == 2
     assert images.requests["/shared.png"] == 1
 
@@ -426,7 +400,7 @@ def test_an_image_that_cannot_be_fetched_fails_its_listing_only(
     rows = [lamp("Q-L1", images.base_url), lamp("Q-L2", images.base_url, image="/missing.png")]
     _, api_id = ready_api(shop, seller, feed(*rows))
 
-    run = _run(shop, api_id)
+    run = run_now(shop, api_id)
 
     assert (run.counts["created"], run.counts["failed"]) == (1, 1)
     with shop.sessions() as session:
@@ -449,22 +423,22 @@ def test_many_creates_and_content_updates_go_as_feed_jobs(
     )
     shop.admin.post("/calls")
 
-    created = _run(shop, api_id)
+    created = run_now(shop, api_id)
 
     assert created.status == RunStatus.SUCCEEDED, created.message
     assert created.counts["created"] == 6
-    calls = _write_calls(shop, seller.seller_id)
+    calls = write_calls(shop, seller)
     assert calls[FEED_SUBMIT] == 1 and POST not in calls  # one job of six, no product posted by itself
     assert len(products_of(shop, seller)) == 6
-    _after_review(shop)
+    after_review(shop)
     shop.admin.post("/calls")
     renamed = [lamp(f"FD-L{n}", images.base_url, title=f"Brass lamp {n}") for n in range(1, 6)]
     shop.replace_feed(project, feed(*renamed, dress_group("FD-G1", images.base_url)))
 
-    updated = _run(shop, api_id)
+    updated = run_now(shop, api_id)
 
     assert updated.counts["content_updated"] == 5
-    assert _write_calls(shop, seller.seller_id) == {FEED_SUBMIT: 1}
+    assert write_calls(shop, seller) == {FEED_SUBMIT: 1}
     assert by_sku(products_of(shop, seller))["FD-L3"]["subjects"] == {"en": "Brass lamp 3"}
 
 
@@ -476,8 +450,8 @@ def test_a_product_deleted_on_aliexpress_is_created_again(
     project, api_id = ready_api(
         shop, seller, feed(lamp("W-L1", images.base_url), lamp("W-L2", images.base_url))
     )
-    assert _run(shop, api_id).status == RunStatus.SUCCEEDED
-    _after_review(shop)
+    assert run_now(shop, api_id).status == RunStatus.SUCCEEDED
+    after_review(shop)
     deleted = by_sku(products_of(shop, seller))["W-L1"]["product_id"]
     token = access_token_for(shop.sessions, shop.ctx, seller.connection_id)
     with shop.sessions() as session:
@@ -488,12 +462,12 @@ def test_a_product_deleted_on_aliexpress_is_created_again(
         project, feed(lamp("W-L1", images.base_url, price="30,00"), lamp("W-L2", images.base_url))
     )
 
-    noticed = _run(shop, api_id)
+    noticed = run_now(shop, api_id)
 
     assert noticed.counts["failed"] == 1
     with shop.sessions() as session:
         errors = run_errors(session, shop.settings, shop.company_id, noticed.id)
     assert errors.item(0, "error_code") == "090014"
-    recreated = _run(shop, api_id)
+    recreated = run_now(shop, api_id)
     assert recreated.counts["created"] == 1
     assert by_sku(products_of(shop, seller))["W-L1"]["product_id"] != deleted
