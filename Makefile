@@ -15,9 +15,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## demo: start the local AliExpress sandbox (and, as later issues land, the rest of feedbridge)
+## demo: the whole workflow on a sample shop (demo/run.py): starts the local AliExpress sandbox, connects its
+## seller, imports demo/feed.csv, sets up an API and runs it; state in .demo/ (made fresh), Ctrl-C stops it
 demo: $(STAMP)
-	$(BIN)/feedbridge sandbox serve --admin --data-dir .demo/sandbox
+	$(BIN)/python demo/run.py
 
 ## test: the whole test suite (PostgreSQL tests run when FEEDBRIDGE_TEST_DATABASE_URL is set)
 test: $(STAMP)
@@ -28,9 +29,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts demo
+	$(BIN)/ruff format --check src tests bench scripts demo
 	$(BIN)/mypy
+	$(BIN)/mypy demo/run.py
 
 ## lock: re-resolve pinned versions after editing pyproject.toml
 lock: $(STAMP)
