@@ -124,6 +124,9 @@ def _is_ours(handler: logging.Handler) -> bool:
     return any(isinstance(f, RedactingFilter) for f in handler.filters)
 
 
+CHATTY_LIBRARIES = ("httpx", "httpcore", "alembic")
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """Send all logging to `stream` (standard error by default) in the configured format and level.
 
@@ -148,3 +151,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    # Libraries that say something at INFO on every request or start (httpx's each request, Alembic's
+    # migration context) speak only at DEBUG, where their detail is what one is looking for.
+    chatty = logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(chatty)

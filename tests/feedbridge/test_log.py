@@ -94,3 +94,16 @@ def test_level_filters_records() -> None:
 )
 def test_redact_text(text: str, expected: str) -> None:
     assert redact_text(text) == expected
+
+
+def test_chatty_libraries_speak_only_at_debug() -> None:
+    stream = io.StringIO()
+    configure_logging(Settings(log_level="INFO"), stream=stream)
+    logging.getLogger("httpx").info("HTTP Request: POST http://gateway/sync")
+    logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+    logging.getLogger("feedbridge.sync").info("run 1 ended")
+    assert stream.getvalue().count("\n") == 1 and "run 1 ended" in stream.getvalue()
+
+    configure_logging(Settings(log_level="DEBUG"), stream=stream)
+    logging.getLogger("httpx").info("HTTP Request: POST http://gateway/sync")
+    assert "HTTP Request" in stream.getvalue()

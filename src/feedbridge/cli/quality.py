@@ -23,8 +23,12 @@ FIXES = {
 }
 
 
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def summary_line(summary: QualitySummary) -> str:
-    excluded = f"{summary.excluded_listings} listings ({summary.excluded_items} items) excluded by the rules"
+    excluded = f"{_many(summary.excluded_listings, 'listing')} ({_many(summary.excluded_items, 'item')}) excluded by the rules"
     return (
         f"{summary.listings} listings from {summary.items} items: {summary.ready} ready, "
         f"{summary.blocked} blocked by mandatory issues; {excluded}."
