@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import catalog_import, client_throughput, listings, rules, sandbox_throughput
+from bench import catalog_import, client_throughput, listings, rules, sandbox_throughput, sync
 
 
 def main() -> None:
@@ -15,6 +15,7 @@ def main() -> None:
     catalog_import.main()
     rules.main()
     listings.main()
+    sync.main()
 
 
 if __name__ == "__main__":

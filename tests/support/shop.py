@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,9 +95,13 @@ class ConnectedShop:
 
 
 @contextmanager
-def connected_shop(directory: Path, database_url: str) -> Iterator[ConnectedShop]:
+def connected_shop(
+    directory: Path, database_url: str, sandbox: RunningSandbox | None = None
+) -> Iterator[ConnectedShop]:
+    """A shop on a sandbox of its own, or on `sandbox` (one already running, e.g. a benchmark's process)."""
     directory.mkdir(parents=True, exist_ok=True)
-    with running_sandbox(directory / "sandbox") as sandbox, httpx.Client(timeout=30) as http:
+    started = nullcontext(sandbox) if sandbox is not None else running_sandbox(directory / "sandbox")
+    with started as sandbox, httpx.Client(timeout=30) as http:
         admin = Admin(http, sandbox.base_url + "/_admin")
         settings = Settings(
             data_dir=directory / "data",

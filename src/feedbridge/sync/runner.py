@@ -240,12 +240,7 @@ def _plan(
         bindings = pl.concat([bindings, _matched_bindings(matching.matched)], how="vertical_relaxed")
     progress("planning", 0, 1)
     planned = pn.plan(listings, bindings, removal)
-    frame = planned.join(listings.select(c.LISTING, *_DETAILS).collect(), on=c.LISTING, how="left")
-    # Payloads are kept only where a call will send them.
-    sends = pl.col(pn.ACTION).is_in(pn.SENDS_PAYLOAD) & pl.col(pn.SENDABLE)
-    frame = frame.with_columns(pl.when(sends).then(pl.col(p.PAYLOAD)).alias(p.PAYLOAD)).filter(
-        pl.col(pn.ACTION) != Action.UNCHANGED
-    )
+    frame = _with_details(planned.filter(pl.col(pn.ACTION) != Action.UNCHANGED), listings)
     folder.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(folder / PLAN_FILE)
     ignored = matching.ignored if matching is not None else None
@@ -257,6 +252,24 @@ def _plan(
         stored.planned, stored.initial, stored.calls = counts, initial, exporter.calls()
     progress("planning", 1, 1)
     return _Planned(frame, counts, ignored)
+
+
+def _with_details(planned: pl.DataFrame, listings: pl.LazyFrame) -> pl.DataFrame:
+    """The plan's rows with what their calls need of their listings: items, SKU codes and hashes where
+    there is a call or a binding to make, and the payload (most of a listing's bytes) only where it is sent."""
+    needs = ~pl.col(pn.ACTION).is_in([Action.BLOCKED, Action.UNCHANGED])
+    sends = pl.col(pn.ACTION).is_in(pn.SENDS_PAYLOAD) & pl.col(pn.SENDABLE)
+
+    def of(rows: pl.Expr, *columns: str) -> pl.DataFrame:
+        wanted = planned.filter(rows).get_column(c.LISTING).unique().implode()
+        return listings.select(c.LISTING, *columns).filter(pl.col(c.LISTING).is_in(wanted)).collect()
+
+    details = of(needs, *[name for name in _DETAILS if name != p.PAYLOAD])
+    joined = planned.join(details, on=c.LISTING, how="left").join(
+        of(sends, p.PAYLOAD), on=c.LISTING, how="left"
+    )
+    # A listing's other rows (a BIND beside its UPDATE, say) do not carry its payload.
+    return joined.with_columns(pl.when(sends).then(pl.col(p.PAYLOAD)).alias(p.PAYLOAD))
 
 
 def _verdict(
