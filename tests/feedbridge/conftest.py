@@ -16,6 +16,7 @@ from feedbridge.db.engine import create_engine, create_session_factory
 from feedbridge.db.migrate import upgrade
 from support.shop import ConnectedShop
 from support.shop import connected_shop as connected_shop_for
+from support.sync import ImageServer, image_server
 
 TEST_DATABASE_URL_VAR = "FEEDBRIDGE_TEST_DATABASE_URL"
 
@@ -97,3 +98,10 @@ def connected_shop(
     for url in _fresh_postgres_schema(base_url):
         with connected_shop_for(directory, url) as shop:
             yield shop
+
+
+@pytest.fixture(scope="session")
+def images() -> Iterator[ImageServer]:
+    """A loopback server of product images for runs to download (support/sync.py)."""
+    with image_server() as server:
+        yield server

@@ -3,7 +3,6 @@ sandbox over HTTP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +23,6 @@ from support.sync import (
     dress_group,
     existing_product,
     feed,
-    image_server,
     lamp,
     new_seller,
     products_of,
@@ -32,12 +30,6 @@ from support.sync import (
 )
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def images() -> Iterator[ImageServer]:
-    with image_server() as server:
-        yield server
 
 
 def cli(shop: ConnectedShop, *args: str, code: int = 0, stdin: str | None = None) -> str:

@@ -3,24 +3,15 @@ fit the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from typer.testing import CliRunner
 
 from feedbridge.cli.main import app
 from feedbridge.jobs import queue_manual_run
 from feedbridge.sync.models import RunStatus
 from support.shop import ConnectedShop
-from support.sync import ImageServer, feed, image_server, lamp, new_seller, products_of, ready_api, run_row
+from support.sync import ImageServer, feed, lamp, new_seller, products_of, ready_api, run_row
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def images() -> Iterator[ImageServer]:
-    with image_server() as server:
-        yield server
 
 
 def test_the_worker_executes_a_queued_run(connected_shop: ConnectedShop, images: ImageServer) -> None:

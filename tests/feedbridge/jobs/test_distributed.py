@@ -27,7 +27,6 @@ from support.sync import (
     ImageServer,
     by_sku,
     feed,
-    image_server,
     lamp,
     new_seller,
     products_of,
@@ -36,12 +35,6 @@ from support.sync import (
 )
 
 WAIT = 120  # only reached when a test fails
-
-
-@pytest.fixture(scope="module")
-def images() -> Iterator[ImageServer]:
-    with image_server() as server:
-        yield server
 
 
 @pytest.fixture

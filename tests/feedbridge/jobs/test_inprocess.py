@@ -4,7 +4,6 @@ same runs, and start_worker's loop (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -23,7 +22,6 @@ from support.sync import (
     ImageServer,
     by_sku,
     feed,
-    image_server,
     lamp,
     new_seller,
     products_of,
@@ -33,12 +31,6 @@ from support.sync import (
 
 # Long enough for a run against the local sandbox on a slow machine; only reached when a test fails.
 WAIT = 120
-
-
-@pytest.fixture(scope="module")
-def images() -> Iterator[ImageServer]:
-    with image_server() as server:
-        yield server
 
 
 def _results(shop: ConnectedShop, run_id: int) -> int:

@@ -3,7 +3,6 @@ only what changed, removal by each policy, guard rails, and an expired connectio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -26,7 +25,6 @@ from support.sync import (
     dress_group,
     existing_product,
     feed,
-    image_server,
     lamp,
     new_seller,
     products_of,
@@ -34,12 +32,6 @@ from support.sync import (
     run_now,
     write_calls,
 )
-
-
-@pytest.fixture(scope="module")
-def images() -> Iterator[ImageServer]:
-    with image_server() as server:
-        yield server
 
 
 def _results(shop: ConnectedShop, run_id: int) -> list[SyncResult]:
@@ -366,11 +358,16 @@ def test_each_distinct_image_goes_to_the_photobank_once(
 ) -> None:
     shop = connected_shop
     seller = new_seller(shop)
+    # Paths of this seller's own (the image server outlives the test).
+    shared, front, copy = (
+        f"/{seller.seller_id}-shared.png",
+        *(f"/same/{seller.seller_id}-{n}.png" for n in ("front", "copy")),
+    )
     rows = [
-        lamp("P-L1", images.base_url, image="/shared.png"),
-        lamp("P-L2", images.base_url, image="/shared.png"),
-        lamp("P-L3", images.base_url, image="/same/front.png"),
-        lamp("P-L4", images.base_url, image="/same/copy.png"),  # the same picture under another URL
+        lamp("P-L1", images.base_url, image=shared),
+        lamp("P-L2", images.base_url, image=shared),
+        lamp("P-L3", images.base_url, image=front),
+        lamp("P-L4", images.base_url, image=copy),  # the same picture under another URL
     ]
     _, api_id = ready_api(shop, seller, feed(*rows))
     shop.admin.post("/calls")
@@ -378,18 +375,14 @@ def test_each_distinct_image_goes_to_the_photobank_once(
     assert run_now(shop, api_id).counts["created"] == 4
 
     assert shop.admin.get("/calls", seller_id=seller.seller_id)[UPLOAD] == 2
-    assert [images.requests[path] for path in ("/shared.png", "/same/front.png", "/same/copy.png")] == [
-        1,
-        1,
-        1,
-    ]
+    assert [images.requests[path] for path in (shared, front, copy)] == [1, 1, 1]
     pictures = {tuple(p["images"]) for p in products_of(shop, seller)}
     assert len(pictures) == 2
     # Another API of the same seller finds them in the photobank already.
-    _, other_api = ready_api(shop, seller, feed(lamp("P-L5", images.base_url, image="/shared.png")))
+    _, other_api = ready_api(shop, seller, feed(lamp("P-L5", images.base_url, image=shared)))
     assert run_now(shop, other_api).counts["created"] == 1
     assert shop.admin.get("/calls", seller_id=seller.seller_id)[UPLOAD] == 2
-    assert images.requests["/shared.png"] == 1
+    assert images.requests[shared] == 1
 
 
 def test_an_image_that_cannot_be_fetched_fails_its_listing_only(
