@@ -1,9 +1,11 @@
 """An API's AI category assignments: one Parquet file per API, written whole and atomically.
 
 Rows are per item (`item_id`, the value of the API's unique ID field) and category, with a confidence
-between 0 and 1 and a status: "suggested" (waiting for the merchant) or "accepted" (categorizes the
-item where no manual line does). An item may have several suggestions but at most one accepted row.
-The AI categorizer (issue 8) writes it; `categorize` reads it lazily.
+between 0 and 1 and a status: "suggested" (waiting for the merchant), "applied" (the categorizer was
+at least as confident as the API's threshold) or "accepted" (the merchant accepted or corrected it).
+Applied and accepted rows categorize the item where no manual line does; an item has at most one of
+them. Only accepted rows teach the model: applied ones are its own guesses.
+The AI categorizer (`categories.ai`) writes it; `categorize` reads it lazily.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import polars as pl
 from feedbridge.catalog.snapshots import write_atomically
 from feedbridge.errors import InvalidInput
 
-SUGGESTED, ACCEPTED = "suggested", "accepted"
-STATUSES = (SUGGESTED, ACCEPTED)
+SUGGESTED, APPLIED, ACCEPTED = "suggested", "applied", "accepted"
+STATUSES = (SUGGESTED, APPLIED, ACCEPTED)
+CHOSEN = (APPLIED, ACCEPTED)  # the statuses that categorize an item
 SCHEMA = pl.Schema(
     {"item_id": pl.String, "category_id": pl.Int64, "confidence": pl.Float64, "status": pl.String}
 )
@@ -66,8 +69,8 @@ def _checked(frame: pl.DataFrame) -> pl.DataFrame:
         "category_id is missing or not positive": pl.col("category_id").fill_null(0) <= 0,
         "confidence is not between 0 and 1": ~pl.col("confidence").is_between(0, 1).fill_null(False),
         f"status is not one of {', '.join(STATUSES)}": ~pl.col("status").is_in(STATUSES).fill_null(False),
-        "the item has more than one accepted row": (pl.col("status") == ACCEPTED)
-        & (pl.col("status") == ACCEPTED).sum().over("item_id").gt(1),
+        "the item has more than one applied or accepted row": pl.col("status").is_in(CHOSEN)
+        & pl.col("status").is_in(CHOSEN).sum().over("item_id").gt(1),
     }
     found = frame.with_row_index("row", offset=1).select(
         pl.col("row").filter(test).first().alias(what) for what, test in problems.items()

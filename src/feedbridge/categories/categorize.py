@@ -1,5 +1,5 @@
 """Each item's category: manual lines first (the first matching line with a target wins), then the
-accepted AI assignment for the items no line categorized. Manual lines always win over AI.
+applied or accepted AI assignment for the items no line categorized. Manual lines always win over AI.
 
 Pure and vectorised: items in, the same items (same rows, same order) with three columns out.
 """
@@ -12,7 +12,7 @@ from datetime import datetime
 
 import polars as pl
 
-from feedbridge.categories.assignments import ACCEPTED
+from feedbridge.categories.assignments import CHOSEN
 from feedbridge.categories.lines import CategoryLine, first_match, line_category, matched_column, with_matches
 from feedbridge.errors import InvalidInput
 from feedbridge.rules.columns import PREFIX
@@ -52,7 +52,7 @@ def categorize(
     by_line = line_category(lines, pl.col(CATEGORY_LINE))
     by_ai = pl.lit(None, dtype=pl.Int64)
     if assignments is not None:
-        accepted = assignments.filter(pl.col("status") == ACCEPTED).select(
+        accepted = assignments.filter(pl.col("status").is_in(CHOSEN)).select(
             pl.col("item_id").alias(_AI_ITEM), pl.col("category_id").alias(_AI_CATEGORY)
         )
         frame = frame.join(accepted, left_on=id_field, right_on=_AI_ITEM, how="left", maintain_order="left")

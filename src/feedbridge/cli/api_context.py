@@ -3,6 +3,7 @@ connection context, and a progress bar for the steps of computing its listings."
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Annotated
@@ -11,6 +12,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from feedbridge.apis.services import find_api
+from feedbridge.categories.services import category_tree
+from feedbridge.categories.tree import CategoryTree
 from feedbridge.cli.company import resolve_company
 from feedbridge.config import Settings
 from feedbridge.connections.context import ConnectionContext
@@ -63,3 +66,12 @@ class StepBar:
             self._progress.start()
             self._tasks[step] = self._progress.add_task(step.capitalize(), total=total)
         self._progress.update(self._tasks[step], completed=done, total=total)
+
+
+def category_tree_of(api: ApiContext, *, refresh: bool = False) -> CategoryTree:
+    """The API's connection's tree, with a progress bar while it is read from AliExpress (not the cache)."""
+    with StepBar() as bar:
+        progress = functools.partial(bar, "reading the category tree")
+        return category_tree(
+            api.database.sessions, api.ctx, api.connection_id, refresh=refresh, progress=progress
+        )

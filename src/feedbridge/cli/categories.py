@@ -1,9 +1,9 @@
 """`feedbridge categories`: an API's AliExpress category tree, its manual category lines (list, add, set,
-remove, move, generate, export and import as YAML) and its uncategorized items."""
+remove, move, generate, export and import as YAML), its uncategorized items, and the AI categorization
+commands of `cli.categories_ai`."""
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +18,8 @@ from feedbridge.categories import services
 from feedbridge.categories.files import dump_lines, load_lines
 from feedbridge.categories.lines import CategoryLine
 from feedbridge.categories.tree import ROOT, CategoryTree
-from feedbridge.cli.api_context import ApiContext, ApiName, ProjectOption, StepBar, open_api
+from feedbridge.cli import categories_ai
+from feedbridge.cli.api_context import ApiName, ProjectOption, category_tree_of, open_api
 from feedbridge.cli.company import CompanyOption
 from feedbridge.errors import InvalidInput
 from feedbridge.rules.model import Condition, Group, TextCondition
@@ -34,16 +35,6 @@ LineNumber = Annotated[
 ]
 CLEAR = "none"
 LINE_COLUMNS = ("#", "label", "if", "category", "matched", "categorized")
-
-
-def _tree(api: ApiContext, *, refresh: bool = False) -> CategoryTree:
-    """The connection's tree, with a progress bar while it is read from AliExpress (not from the cache)."""
-    with StepBar() as bar:
-        progress = functools.partial(bar, "reading the category tree")
-        sessions = api.database.sessions
-        return services.category_tree(
-            sessions, api.ctx, api.connection_id, refresh=refresh, progress=progress
-        )
 
 
 # --- the tree ------------------------------------------------------------------------------------------
@@ -62,7 +53,7 @@ def tree(
 ) -> None:  # fmt: skip
     """Browse or search the connection's category tree (only categories the seller may post in)."""
     found = open_api(ctx.obj, company, project, api)
-    categories = _tree(found, refresh=refresh)
+    categories = category_tree_of(found, refresh=refresh)
     language = language or found.language
     console = Console()
     if search is not None:
@@ -136,7 +127,7 @@ def lines(
         raise InvalidInput("--export", "export or import, not both at once.")
     if import_file is not None:
         read = load_lines(import_file)
-        categories = _tree(found)
+        categories = category_tree_of(found)
         with found.database.sessions.begin() as session:
             services.replace_lines(session, found.company_id, found.api_id, read, tree=categories)
         typer.echo(f"Imported {len(read)} category lines into API '{found.name}' from {import_file}.")
@@ -152,7 +143,7 @@ def lines(
             f"API '{found.name}' has no category lines yet; add one with `feedbridge categories add` or generate them."
         )
         return
-    categories = _tree(found)
+    categories = category_tree_of(found)
     with found.database.sessions() as session:
         counted = services.lines_with_counts(session, found.company_id, found.api_id)
         overview = services.overview(session, found.company_id, found.api_id, ctx.obj)
@@ -215,7 +206,7 @@ def add(
     found = open_api(ctx.obj, company, project, api)
     label = None if label is None else clean_name(label, field="--label")
     line = CategoryLine(when=_where(where), category_id=category, label=label)
-    categories = _tree(found) if category is not None else None
+    categories = category_tree_of(found) if category is not None else None
     with found.database.sessions.begin() as session:
         added = services.add_line(
             session, found.company_id, found.api_id, line, position=position, tree=categories
@@ -235,7 +226,7 @@ def set_(
     """Pick the category of a line."""
     found = open_api(ctx.obj, company, project, api)
     category_id = _category(category)
-    categories = _tree(found) if category_id is not None else None
+    categories = category_tree_of(found) if category_id is not None else None
     with found.database.sessions.begin() as session:
         services.set_line_category(
             session, found.company_id, found.api_id, line, category_id, tree=categories
@@ -329,3 +320,6 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+categories_ai.register(app)

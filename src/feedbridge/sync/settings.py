@@ -9,9 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from feedbridge.errors import InvalidInput
+from feedbridge.apis.settings import changed_section, settings_section
 
 SETTINGS_KEY = "sync"
 
@@ -40,16 +40,9 @@ class SyncSettings(BaseModel):
 
 
 def sync_settings(api_settings: dict[str, Any]) -> SyncSettings:
-    return SyncSettings.model_validate(api_settings.get(SETTINGS_KEY) or {})
+    return settings_section(api_settings, SETTINGS_KEY, SyncSettings)
 
 
 def changed_settings(api_settings: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The API's settings with the run settings changed; raises InvalidInput naming the bad setting."""
-    current = sync_settings(api_settings).model_dump(mode="json")
-    try:
-        updated = SyncSettings.model_validate({**current, **changes})
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "run settings"
-        raise InvalidInput(where, f"{first['msg']}; see docs/running.md for the run settings.") from None
-    return {**api_settings, SETTINGS_KEY: updated.model_dump(mode="json")}
+    return changed_section(api_settings, SETTINGS_KEY, SyncSettings, changes, "docs/running.md")

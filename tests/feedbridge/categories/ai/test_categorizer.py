@@ -1,0 +1,115 @@
+"""The categorizer without a database: zero-shot on a small tree, learning, counts, calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedbridge.categories.ai.calibration import UNMEASURED_CAP, Calibration
+from feedbridge.categories.ai.categorizer import Categorizer
+from feedbridge.categories.ai.features import feature_matrix
+from feedbridge.categories.ai.model import Counts
+from feedbridge.categories.ai.zeroshot import TreeIndex
+from feedbridge.categories.tree import CategoryNode, CategoryTree
+
+# A small taxonomy of another marketplace: the categorizer knows nothing of AliExpress.
+TREE = CategoryTree.from_nodes(
+    [
+        CategoryNode(1, 0, 1, False, {"en": "Shoes", "de": "Schuhe"}),
+        CategoryNode(11, 1, 2, True, {"en": "Sneakers"}),
+        CategoryNode(12, 1, 2, True, {"en": "Boots", "de": "Stiefel"}),
+        CategoryNode(2, 0, 1, False, {"en": "Clothing"}),
+        CategoryNode(21, 2, 2, True, {"en": "Dresses", "de": "Kleider"}),
+        CategoryNode(22, 2, 2, True, {"en": "Scarves"}),
+        CategoryNode(3, 0, 1, False, {"en": "Phones & Telecommunications"}),
+        CategoryNode(31, 3, 2, True, {"en": "Mobile Phones"}),
+        CategoryNode(32, 3, 2, True, {"en": "Phone Cases"}),
+    ]
+)
+TITLES = [
+    "Red summer dress",
+    "Leather boots for men",
+    "Samsung mobile phone 64GB",
+    "Damen Kleider rot",
+    "Wool scarf",
+]
+
+
+def best(found: pl.DataFrame) -> list[int]:
+    return found.filter(pl.col("rank") == 1).sort("row")["category_id"].to_list()
+
+
+def test_zero_shot_reads_the_tree_names_in_every_language() -> None:
+    found = Categorizer(Counts.empty(), Calibration.unmeasured(), TreeIndex.of(TREE)).suggest(
+        pl.Series(TITLES)
+    )
+    assert best(found) == [21, 12, 31, 21, 22]
+    assert found.filter(pl.col("rank") == 1)["confidence"].max() <= UNMEASURED_CAP  # nothing measured yet
+    assert set(found["rank"]) == {1, 2, 3}
+    assert (
+        found.filter(pl.col("rank") == 2)["category_id"].is_in([11, 12, 21, 22, 31, 32]).all()
+    )  # leaves only
+
+
+def test_learning_moves_the_suggestions_of_similar_texts() -> None:
+    texts = pl.Series(["Zorblax runner 3000", "Zorblax runner 4000"])
+    tree = TreeIndex.of(TREE)
+    before = Categorizer(Counts.empty(), Calibration.unmeasured(), tree).suggest(texts)
+    assert 22 not in best(before)
+    assert before["raw"].max() < 0.5  # no name matches: no category stands out
+    counts = Counts.empty().added(feature_matrix(pl.Series(["Zorblax runner 2000"])), np.array([22]))
+    after = Categorizer(counts, Calibration.unmeasured(), tree).suggest(texts)
+    assert best(after) == [22, 22]
+
+
+def test_duplicate_texts_get_the_same_suggestions_and_every_row_is_answered() -> None:
+    found = Categorizer(Counts.empty(), Calibration.unmeasured(), TreeIndex.of(TREE)).suggest(
+        pl.Series(["Wool scarf", None, "Wool scarf"]), top=1
+    )
+    assert found["row"].to_list() == [0, 1, 2]
+    assert found["category_id"][0] == found["category_id"][2] == 22
+
+
+labelled = st.lists(
+    st.tuples(st.sampled_from([*TITLES, "Boots", "Phone case"]), st.sampled_from([11, 12, 21])),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=labelled, second=labelled)
+def test_learning_and_forgetting_equal_learning_the_rest(
+    first: list[tuple[str, int]], second: list[tuple[str, int]]
+) -> None:
+    def learned(examples: list[tuple[str, int]], counts: Counts, weight: float) -> Counts:
+        texts, labels = zip(*examples, strict=True)
+        return counts.added(feature_matrix(pl.Series(texts)), np.array(labels), weight)
+
+    both = learned(first, learned(second, Counts.empty(), 1.0), 1.0)
+    only_second = learned(first, both, -1.0)
+    direct = learned(second, Counts.empty(), 1.0)
+    assert only_second.classes.tolist() == direct.classes.tolist()
+    assert np.allclose(only_second.examples, direct.examples)
+    assert abs(only_second.counts - direct.counts).max() < 1e-4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), min_size=30, max_size=200))
+def test_calibration_is_a_non_decreasing_share_correct(pairs: list[tuple[float, bool]]) -> None:
+    raw = np.array([p for p, _ in pairs])
+    correct = np.array([c for _, c in pairs])
+    calibration = Calibration.fit(raw, correct)
+    mapped = calibration(np.sort(raw))
+    assert (np.diff(mapped) >= -1e-12).all()
+    assert ((mapped >= 0) & (mapped <= 1)).all()
+    # Pooling keeps the total: the mapped values of the examples add up to the examples right.
+    assert abs(calibration(raw).sum() - correct.sum()) < 1e-6 * len(raw) + 1e-9
+
+
+def test_too_few_examples_leave_confidence_unmeasured_and_capped() -> None:
+    calibration = Calibration.fit(np.array([0.99] * 10), np.array([True] * 10))
+    assert not calibration.measured
+    assert calibration(np.array([0.99, 0.5])).tolist() == [UNMEASURED_CAP, 0.5]
