@@ -46,7 +46,7 @@ def suggest(
     console = Console(stderr=True)
     with console.status("suggesting") as status, found.database.sessions() as session:
         report = services.suggest(
-            session, found.database.sessions, found.ctx, ctx.obj, found.company_id, found.api_id, tree,
+            session, found.company_id, found.api_id, ctx.obj, tree, found.database.sessions, found.ctx,
             apply_above=apply_above, progress=lambda what: status.update(what),
         )  # fmt: skip
     threshold = "none set" if report.threshold is None else f"{report.threshold:g}"
@@ -77,10 +77,10 @@ def review(
     found = open_api(ctx.obj, company, project, api)
     tree = category_tree_of(found)
     with found.database.sessions.begin() as session:
-        entries = services.review(session, ctx.obj, found.company_id, found.api_id, tree)
+        entries = services.review(session, found.company_id, found.api_id, ctx.obj, tree)
         if line is not None:
             entry = _entry(entries, line)
-            position = services.review_to_line(session, ctx.obj, found.company_id, found.api_id, entry, tree)
+            position = services.review_to_line(session, found.company_id, found.api_id, ctx.obj, entry, tree)
             typer.echo(f"Added line {position}: {entry.field} = {entry.value} → {entry.category}.")
             return
     if not entries:
@@ -144,10 +144,10 @@ def _decide(
     tree = category_tree_of(found)
     with found.database.sessions.begin() as session:
         if entry is not None:
-            chosen = _entry(services.review(session, ctx.obj, found.company_id, found.api_id, tree), entry)
+            chosen = _entry(services.review(session, found.company_id, found.api_id, ctx.obj, tree), entry)
             items = list(chosen.item_ids)
         decided = services.decide(
-            session, ctx.obj, found.company_id, found.api_id, items or [], category_id=category, tree=tree
+            session, found.company_id, found.api_id, ctx.obj, items or [], category_id=category, tree=tree
         )
     what = "Accepted" if category is None else f"Set category {category} for"
     typer.echo(f"{what} {decided:,} item{'' if decided == 1 else 's'}; the model learned from them.")

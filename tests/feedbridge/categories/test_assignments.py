@@ -67,8 +67,14 @@ def test_written_whole_in_the_api_folder_and_read_back_lazily(folder: Path) -> N
         ({"category_id": [11, 12, -1]}, "row 3: category_id is missing or not positive"),
         ({"confidence": [0.5, 1.5, 0.1]}, "row 2: confidence is not between 0 and 1"),
         ({"confidence": [0.5, float("nan"), 0.1]}, "row 2: confidence is not between 0 and 1"),
-        ({"status": ["accepted", "maybe", "suggested"]}, "row 2: status is not one of suggested, applied, accepted"),
-        ({"status": ["accepted", "accepted", "suggested"]}, "row 1: the item has more than one applied or accepted row"),
+        (
+            {"status": ["accepted", "maybe", "suggested"]},
+            "row 2: status is not one of suggested, applied, accepted",
+        ),
+        (
+            {"status": ["accepted", "accepted", "suggested"]},
+            "row 1: the item has more than one applied or accepted row",
+        ),
     ],
 )
 def test_bad_assignments_are_refused_and_the_file_is_kept(

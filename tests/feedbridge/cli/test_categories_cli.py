@@ -206,3 +206,62 @@ def test_bad_input_gets_one_clear_line(shop: ConnectedShop, project: str, tmp_pa
         "lines", "AE", "-p", project, "--import", str(bad)
     )
     assert "has no category lines yet" in cli(shop, "categories", "lines", "AE", "-p", project)
+
+
+# --- AI categorization ---------------------------------------------------------------------------------
+
+
+def test_ai_suggest_review_accept_correct_and_make_a_line(shop: ConnectedShop, project: str) -> None:
+    settings = cli(shop, "categories", "ai-settings", "AE", "-p", project, "--apply-above", "0.95")
+    assert "apply above:        0.95" in settings and "text fields:        auto" in settings
+    cli(shop, "categories", "ai-settings", "AE", "-p", project, "--apply-above", "2", code=1)
+    out = cli(shop, "categories", "suggest", "AE", "-p", project)
+    assert "Suggested categories for 4 items: 0 applied (confidence ≥ threshold, 0.95), 4 waiting" in out
+    assert "capped at 0.8" in out
+    review = cli(shop, "categories", "review", "AE", "-p", project)
+    assert "product_type = Dresses" in review and "Red summer dress" in review
+    accepted = cli(shop, "categories", "accept", "AE", "-p", project, "--review", "1")
+    assert "the model learned from them" in accepted
+    corrected = cli(shop, "categories", "correct", "AE", "-p", project, "A4", "--category", str(DRESSES))
+    assert f"Set category {DRESSES} for 1 item" in corrected
+    overview = cli(shop, "categories", "uncategorized", "AE", "-p", project)
+    assert "A4" not in overview
+    made = cli(shop, "categories", "review", "AE", "-p", project, "--line", "1")
+    assert "Added line 1: product_type = " in made
+    cli(shop, "categories", "accept", "AE", "-p", project, code=1)  # neither items nor --review
+    cli(shop, "categories", "review", "AE", "-p", project, "--line", "99", code=1)
+
+
+def test_evaluate_a_small_labelled_file(shop: ConnectedShop, tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.csv"
+    rows = [("red summer dress", "Clothing | Dresses"), ("blue evening dress", "Clothing | Dresses")]
+    rows += [("leather boots", "Shoes | Boots"), ("snow boots winter", "Shoes | Boots")]
+    rows += [("running sneakers", "Shoes | Sneakers"), ("white sneakers", "Shoes | Sneakers")]
+    labelled.write_text("title,category\n" + "\n".join(f"{t},{c}" for t, c in rows * 5) + "\n")
+    out = cli(
+        shop,
+        "categories",
+        "evaluate",
+        str(labelled),
+        "--text",
+        "title",
+        "--label",
+        "category",
+        "--labelled-share",
+        "0.5",
+    )
+    assert "top-1: 1.000" in out and "Reliability" in out
+    zero = cli(
+        shop,
+        "categories",
+        "evaluate",
+        str(labelled),
+        "--text",
+        "title",
+        "--label",
+        "category",
+        "--labelled-share",
+        "0",
+    )
+    assert "examples: 0" in zero and "top-1: 1.000" in zero  # the names of the paths alone suffice here
+    cli(shop, "categories", "evaluate", str(labelled), "--text", "name", "--label", "category", code=1)

@@ -5,7 +5,8 @@ Taxonomy-neutral: a tree in (or none: then the categories are whatever the examp
 1. Every distinct text is scored by the signals it has: the naive Bayes model learned from the
    merchant's examples, the zero-shot match with the leaves' names and paths, and hints (the
    marketplace's own category suggestion for a text, where it was asked). The signals are mixed by how
-   much each can be trusted: the more examples, the more the learned model speaks.
+   much each can be trusted: the more examples, the more the learned model speaks, and it speaks fully
+   for a text as close to its examples as they are to each other.
 2. Self-training: the texts the first pass is sure of (or, with no examples at all, the better half by
    margin) are added to the model at a fraction of an example's weight, and everything is scored again,
    so a brand or model number seen next to a category word carries that category to titles without one.
@@ -91,10 +92,13 @@ class Categorizer:
         for start in range(0, features.shape[0], BLOCK):
             block = features[start : start + BLOCK]
             mixed = np.zeros((block.shape[0], len(classes)), np.float32)
+            # The learned model speaks by how much it has learned, and fully for texts like its examples.
+            speaks = np.full((block.shape[0], 1), trust, np.float32)
             if scorer is not None:
-                mixed[:, columns] += trust * softmax(scorer.log_scores(block))
+                np.maximum(speaks, scorer.closeness(block)[:, None], out=speaks)
+                mixed[:, columns] += speaks * softmax(scorer.log_scores(block))
             if self.tree is not None:
-                mixed += (1 - trust) * softmax(TREE_SHARPNESS * self.tree.scores(block))
+                mixed += (1 - speaks) * softmax(TREE_SHARPNESS * self.tree.scores(block))
             if hints is not None:
                 mixed += HINT_WEIGHT * hints[start : start + BLOCK].toarray()
             mixed /= mixed.sum(axis=1, keepdims=True)

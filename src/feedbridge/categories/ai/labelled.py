@@ -55,9 +55,8 @@ def read_labelled(
             raise InvalidInput(str(answers), f"no ids for the label {unknown[0]!r}; add it to the answers")
         return Labelled(texts_series, labels.replace_strict(mapping, return_dtype=pl.List(pl.Int64)), tree)
     taxonomy, ids = _paths_tree(labels.unique().sort().to_list(), path_separator)
-    return Labelled(
-        texts_series, labels.replace_strict(ids, return_dtype=pl.Int64).cast(pl.List(pl.Int64)), taxonomy
-    )
+    by_path = pl.DataFrame({"id": labels.replace_strict(ids, return_dtype=pl.Int64)})
+    return Labelled(texts_series, by_path.select(pl.concat_list("id"))["id"], taxonomy)
 
 
 def read_tree(path: Path) -> CategoryTree:

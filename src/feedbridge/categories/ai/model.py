@@ -78,7 +78,11 @@ class Counts:
         totals = np.asarray(self.counts.sum(axis=1)).ravel()
         per_feature = (np.log(SMOOTHING) - np.log(totals + SMOOTHING * vocabulary)).astype(np.float32)
         prior = np.log(self.examples / self.examples.sum()).astype(np.float32)
-        return Scorer(self.classes, sparse.csr_matrix(log_counts.T), per_feature, prior)
+        positive = self.counts.maximum(0)
+        norms = np.sqrt(np.asarray(positive.multiply(positive).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        centroids = sparse.csr_matrix((sparse.diags(1 / norms) @ positive).T, dtype=np.float32)
+        return Scorer(self.classes, sparse.csr_matrix(log_counts.T), per_feature, prior, centroids)
 
 
 @dataclass(frozen=True)
@@ -87,12 +91,19 @@ class Scorer:
     log_counts: sparse.csr_matrix  # FEATURE_SPACE × classes
     per_feature: np.ndarray  # the log-probability of a feature a class has not seen
     prior: np.ndarray
+    centroids: sparse.csr_matrix  # FEATURE_SPACE × classes: each class's examples' direction, unit length
 
     def log_scores(self, features: sparse.csr_matrix) -> np.ndarray:
         """rows × classes joint log-likelihoods (dense: score blocks of rows, not everything at once)."""
         mass = np.asarray(features.sum(axis=1)).ravel()
         dense = (features @ self.log_counts).toarray()
         return dense + mass[:, None] * self.per_feature[None, :] + self.prior[None, :]
+
+    def closeness(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Per row, the cosine with the closest class's examples: 1 for a text like those it learned."""
+        if self.centroids.shape[1] == 0:
+            return np.zeros(features.shape[0], np.float32)
+        return np.asarray((features @ self.centroids).max(axis=1).toarray()).ravel()
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

@@ -76,12 +76,12 @@ class ReviewEntry:
 
 def suggest(
     session: Session,
-    sessions: sessionmaker[Session],
-    ctx: ConnectionContext,
-    settings: Settings,
     company_id: int,
     api_id: int,
+    settings: Settings,
     tree: CategoryTree,
+    sessions: sessionmaker[Session],
+    ctx: ConnectionContext,
     *,
     apply_above: float | None = None,
     progress: Progress | None = None,
@@ -92,7 +92,7 @@ def suggest(
     options = ai_settings(api.settings)
     threshold = options.apply_above if apply_above is None else apply_above
     _say(progress, "learning from the company's examples")
-    learned = learn_company(session, settings, company_id)
+    learned = learn_company(session, company_id, settings)
     _say(progress, "reading the items")
     targets, _ = _targets(session, settings, company_id, api, options)
     folder = api_folder(settings, api)
@@ -120,13 +120,13 @@ def suggest(
     )
 
 
-def learn_company(session: Session, settings: Settings, company_id: int) -> Learned:
+def learn_company(session: Session, company_id: int, settings: Settings) -> Learned:
     """Bring the company's model up to its current examples (every API's lines and accepted choices)."""
     return learn(_folder(session, settings, company_id), company_examples(session, company_id, settings))
 
 
 def review(
-    session: Session, settings: Settings, company_id: int, api_id: int, tree: CategoryTree
+    session: Session, company_id: int, api_id: int, settings: Settings, tree: CategoryTree
 ) -> list[ReviewEntry]:
     """The suggestions waiting for the merchant, grouped by the product-type pattern and the suggested
     category, the entries affecting the most items first."""
@@ -176,9 +176,9 @@ def review(
 
 def decide(
     session: Session,
-    settings: Settings,
     company_id: int,
     api_id: int,
+    settings: Settings,
     item_ids: Sequence[str],
     *,
     category_id: int | None = None,
@@ -218,7 +218,7 @@ def decide(
 
 
 def review_to_line(
-    session: Session, settings: Settings, company_id: int, api_id: int, entry: ReviewEntry, tree: CategoryTree
+    session: Session, company_id: int, api_id: int, settings: Settings, entry: ReviewEntry, tree: CategoryTree
 ) -> int:
     """Turn a review entry's pattern into a manual line ("all items whose <field> is <value> → its
     category"), added last; returns its position. Lines win, so its items leave the review list."""

@@ -19,6 +19,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import numpy as np
 import polars as pl
@@ -130,7 +131,7 @@ def load_model(folder: Path) -> StoredModel | None:
         )
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, BadZipFile) as error:
         log.warning("retraining the categorizer in %s: its stored model cannot be read (%s)", folder, error)
         return None
 
