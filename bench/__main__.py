@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import catalog_import, client_throughput, listings, rules, sandbox_throughput, sync
+from bench import catalog_import, categories, client_throughput, listings, rules, sandbox_throughput, sync
 
 
 def main() -> None:
@@ -16,6 +16,7 @@ def main() -> None:
     rules.main()
     listings.main()
     sync.main()
+    categories.main()
 
 
 if __name__ == "__main__":

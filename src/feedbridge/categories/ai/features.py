@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import numpy as np
 import polars as pl
+import polars_hash as plh
 from scipy import sparse
 
 FEATURE_VERSION = 1  # bump when features change: stored models made with another version are retrained
@@ -67,7 +68,7 @@ def feature_rows(texts: pl.Series) -> pl.DataFrame:
             pieces.select("row", ("p" + pl.col("term")).alias("term")),
         ]
     )
-    hashed = cast(Any, pl.col("term")).nchash.xxh3_64() % FEATURE_SPACE
+    hashed = cast(Any, plh.col("term")).nchash.xxh3_64() % FEATURE_SPACE
     weight = pl.col("term").str.slice(0, 1).replace_strict(_WEIGHTS, return_dtype=pl.Float32)
     return tagged.group_by("row", hashed.alias("feature")).agg(
         (weight.first() * (pl.len().cast(pl.Float32).log() + 1)).alias("weight")
