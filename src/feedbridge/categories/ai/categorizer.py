@@ -28,6 +28,7 @@ from feedbridge.categories.ai.zeroshot import TreeIndex
 
 BLOCK = 10_000  # texts scored at once: bounds the dense texts × categories blocks
 TREE_SHARPNESS = 40.0  # cosine → probability: a 0.1 lead in cosine is a factor e^4
+TREE_REACH = 0.15  # leaves further below a text's best cosine weigh e^-6 of it or less: left out
 HINT_WEIGHT = 0.5  # a marketplace suggestion counts as much as half of all other signals
 HINT_DECAY = 0.5  # each later suggestion of a hint weighs half the one before
 EXAMPLES_FOR_TRUST = 20.0  # the learned model speaks for n / (n + this) of the mix
@@ -44,7 +45,14 @@ class Categorizer:
     def suggest(self, texts: pl.Series, *, hints: pl.DataFrame | None = None, top: int = 3) -> pl.DataFrame:
         """Per text (by position `row`), the `top` categories best first: row, rank, category_id,
         confidence and raw (the uncalibrated probability). `hints` has columns text, category_id, rank."""
-        distinct = texts.cast(pl.String).fill_null("").unique(maintain_order=True).rename("text")
+        # Each distinct text once; `rows` lists where it occurs.
+        grouped = (
+            pl.DataFrame({"text": texts.cast(pl.String).fill_null("")})
+            .with_row_index("row")
+            .group_by("text", maintain_order=True)
+            .agg("row")
+        )
+        distinct = grouped["text"]
         features = feature_matrix(distinct)
         classes = self._classes()
         if len(classes) == 0:
@@ -52,22 +60,25 @@ class Categorizer:
         hint_matrix = _hints(distinct, hints, classes)
         counts = self.counts.restricted(classes) if self.tree is not None else self.counts
         keep = min(max(top, 2), len(classes))
-        order, raw = self._best(features, counts, classes, hint_matrix, keep)
+        tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]] = {}
+        order, raw = self._best(features, counts, classes, hint_matrix, keep, tree_parts)
         taught = _self_taught(features, order, raw, classes, counts.size)
         if taught is not None:
-            order, raw = self._best(features, counts.added(*taught, SELF_WEIGHT), classes, hint_matrix, keep)
-        order, raw = order[:, :top], raw[:, :top].astype(np.float64)
+            learned = counts.added(*taught, SELF_WEIGHT)
+            order, raw = self._best(features, learned, classes, hint_matrix, keep, tree_parts)
+        order, raw = order[:, :top], raw[:, :top]
+        found = order.ravel() >= 0  # a text matching nothing has no suggestion
         by_text = pl.DataFrame(
             {
-                "text": np.repeat(distinct.to_numpy(), order.shape[1]),
-                "rank": np.tile(np.arange(1, order.shape[1] + 1, dtype=np.int32), len(distinct)),
-                "category_id": classes[order].ravel(),
-                "raw": raw.ravel(),
-                "confidence": self.calibration(raw.ravel()),
+                "text": np.repeat(np.arange(len(distinct), dtype=np.uint32), order.shape[1])[found],
+                "rank": np.tile(np.arange(1, order.shape[1] + 1, dtype=np.int32), len(distinct))[found],
+                "category_id": classes[order.ravel()[found]],
+                "raw": raw.ravel()[found],
+                "confidence": self.calibration(raw.ravel()[found]),
             }
         )
-        rows = pl.DataFrame({"text": texts.cast(pl.String).fill_null("")}).with_row_index("row")
-        return rows.join(by_text, on="text", how="inner").drop("text").sort("row", "rank")
+        rows = grouped.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("text"), "row")
+        return rows.join(by_text, on="text").explode("row").drop("text").sort("row", "rank")
 
     def _classes(self) -> np.ndarray:
         if self.tree is not None:
@@ -81,33 +92,97 @@ class Categorizer:
         classes: np.ndarray,
         hints: sparse.csr_matrix | None,
         keep: int,
+        tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Per text, the positions in `classes` of its `keep` most probable categories (best first) and
-        their mixed probabilities; block by block, so memory holds one block of texts × classes."""
-        trust = counts.size / (counts.size + EXAMPLES_FOR_TRUST)
+        """Per text, the positions in `classes` of its `keep` most probable categories, best first (-1
+        where a text has fewer candidates), and their mixed probabilities; block by block.
+
+        Every leaf has a base probability (the tree's softmax gives a leaf no word matched e^0 / Z);
+        only the candidates (leaves matching words, the learned model's best, the hints) are held, as
+        their probability above that base, so memory and time follow the matches, not texts × leaves."""
+        trust = counts.size / (counts.size + EXAMPLES_FOR_TRUST) if self.tree is not None else 1.0
         scorer = counts.scorer() if counts.size else None
         columns = np.searchsorted(classes, counts.classes)
-        order = np.empty((features.shape[0], keep), np.int64)
-        best = np.empty((features.shape[0], keep), np.float32)
+        order = np.full((features.shape[0], keep), -1, np.int64)
+        best = np.zeros((features.shape[0], keep), np.float64)
         for start in range(0, features.shape[0], BLOCK):
             block = features[start : start + BLOCK]
-            mixed = np.zeros((block.shape[0], len(classes)), np.float32)
+            rows = block.shape[0]
             # The learned model speaks by how much it has learned, and fully for texts like its examples.
-            speaks = np.full((block.shape[0], 1), trust, np.float32)
+            speaks = np.full(rows, trust)
+            parts: list[sparse.csr_matrix] = []
             if scorer is not None:
-                np.maximum(speaks, scorer.closeness(block)[:, None], out=speaks)
-                mixed[:, columns] += speaks * softmax(scorer.log_scores(block))
+                np.maximum(speaks, scorer.closeness(block), out=speaks)
+                parts.append(_learned_part(scorer.log_scores(block), speaks, columns, len(classes), keep))
+            base = np.zeros(rows)
             if self.tree is not None:
-                mixed += (1 - speaks) * softmax(TREE_SHARPNESS * self.tree.scores(block))
+                if start not in tree_parts:
+                    tree_parts[start] = _tree_part(self.tree.scores(block))
+                above, base = tree_parts[start]
+                parts.append(sparse.csr_matrix(sparse.diags(1 - speaks) @ above))
+                base = (1 - speaks) * base
+            total = np.ones(rows)
             if hints is not None:
-                mixed += HINT_WEIGHT * hints[start : start + BLOCK].toarray()
-            mixed /= mixed.sum(axis=1, keepdims=True)
-            top = np.argpartition(-mixed, keep - 1, axis=1)[:, :keep]
-            top_p = np.take_along_axis(mixed, top, axis=1)
-            ranked = np.argsort(-top_p, axis=1, kind="stable")
-            order[start : start + BLOCK] = np.take_along_axis(top, ranked, axis=1)
-            best[start : start + BLOCK] = np.take_along_axis(top_p, ranked, axis=1)
+                given = hints[start : start + BLOCK]
+                parts.append(sparse.csr_matrix(given * HINT_WEIGHT))
+                total += HINT_WEIGHT * (np.diff(given.indptr) > 0)
+            above_base = (
+                sum(parts[1:], parts[0]).tocsr() if parts else sparse.csr_matrix((rows, len(classes)))
+            )
+            top, top_p = _top_per_row(above_base, keep)
+            order[start : start + rows] = top
+            best[start : start + rows] = (top_p + base[:, None]) / total[:, None]
         return order, best
+
+
+def _learned_part(
+    log_scores: np.ndarray, speaks: np.ndarray, columns: np.ndarray, width: int, keep: int
+) -> sparse.csr_matrix:
+    """The learned model's `keep` most probable classes per text, weighted by how much it speaks."""
+    probabilities = softmax(log_scores)
+    take = min(keep, probabilities.shape[1])
+    top = np.argpartition(-probabilities, take - 1, axis=1)[:, :take]
+    values = np.take_along_axis(probabilities, top, axis=1) * speaks[:, None]
+    rows = np.repeat(np.arange(len(top)), take)
+    return sparse.csr_matrix((values.ravel(), (rows, columns[top.ravel()])), shape=(len(top), width))
+
+
+def _tree_part(scores: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The tree's softmax over all leaves, as each matched leaf's probability above the base one of a
+    leaf no word matched, and that base. Leaves far below a text's best (more than TREE_REACH in
+    cosine: e^-6 of its probability) count as unmatched."""
+    scores = scores.tocsr()
+    rows = np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))
+    best = np.asarray(scores.max(axis=1).todense(), dtype=np.float64).ravel()  # scores are ≥ 0
+    near = scores.data >= best[rows] - TREE_REACH
+    rows, leaves = rows[near], scores.indices[near]
+    # Shifted by the best score so that exp stays finite: every term × e^(-k·best).
+    lifted = np.exp(TREE_SHARPNESS * (scores.data[near] - best[rows]))
+    floor = np.exp(-TREE_SHARPNESS * best)
+    matched = np.bincount(rows, minlength=scores.shape[0])
+    partition = (
+        np.bincount(rows, weights=lifted, minlength=scores.shape[0]) + (scores.shape[1] - matched) * floor
+    )
+    base = floor / partition
+    above = (lifted - floor[rows]) / partition[rows]
+    return sparse.csr_matrix((above, (rows, leaves)), shape=scores.shape), base
+
+
+def _top_per_row(matrix: sparse.csr_matrix, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's `keep` largest entries, best first: their columns (-1 past the row's entries) and
+    values (0 there)."""
+    matrix.sum_duplicates()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    # One sort key: the row, then the value descending (values are probabilities, below 2).
+    ranked = np.argsort(rows * 4.0 - matrix.data, kind="stable")
+    position = np.arange(len(ranked)) - matrix.indptr[rows[ranked]]
+    wanted = position < keep
+    chosen = ranked[wanted]
+    top = np.full((matrix.shape[0], keep), -1, np.int64)
+    values = np.zeros((matrix.shape[0], keep))
+    top[rows[chosen], position[wanted]] = matrix.indices[chosen]
+    values[rows[chosen], position[wanted]] = matrix.data[chosen]
+    return top, values
 
 
 def _self_taught(
@@ -119,6 +194,7 @@ def _self_taught(
     else:  # nothing to be sure against: the better half by margin over the runner-up
         margin = best[:, 0] - best[:, 1] if best.shape[1] > 1 else best[:, 0]
         sure = margin > np.median(margin)
+    sure &= order[:, 0] >= 0
     if not sure.any():
         return None
     return sparse.csr_matrix(features[sure]), classes[order[sure, 0]]

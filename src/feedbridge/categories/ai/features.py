@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import numpy as np
 import polars as pl
-import polars_hash as plh
+import polars_hash  # noqa: F401  (registers the .nchash namespace used below)
 from scipy import sparse
 
 FEATURE_VERSION = 1  # bump when features change: stored models made with another version are retrained
@@ -40,7 +40,7 @@ def _folded(word: pl.Expr) -> pl.Expr:
 
 
 def feature_rows(texts: pl.Series) -> pl.DataFrame:
-    """(row, feature, weight) for every feature of every text; `row` is the text's position."""
+    """(row, feature, weight) for every occurrence of a feature in a text; `row` is the text's position."""
     words = (
         pl.DataFrame({"text": texts})
         .with_row_index("row")
@@ -52,37 +52,47 @@ def feature_rows(texts: pl.Series) -> pl.DataFrame:
     )
     pairs = words.select(
         "row",
-        (pl.col("word").shift(1) + " " + pl.col("word")).alias("term"),
+        _hashed("b" + pl.col("word").shift(1) + " " + pl.col("word")),
+        pl.lit(_WEIGHTS["b"], pl.Float32).alias("weight"),
         pl.col("row").shift(1).alias("before"),
     ).filter(pl.col("before") == pl.col("row"))
-    long = words.filter(pl.col("word").str.len_chars() > PIECE)
+    # A word's own features (itself and its pieces) are worked out once per distinct word.
+    vocabulary = words.select(pl.col("word").unique())
     pieces = (
-        long.with_columns(pl.int_ranges(0, pl.col("word").str.len_chars() - PIECE + 1).alias("at"))
+        vocabulary.filter(pl.col("word").str.len_chars() > PIECE)
+        .with_columns(pl.int_ranges(0, pl.col("word").str.len_chars() - PIECE + 1).alias("at"))
         .explode("at")
-        .select("row", ("#" + pl.col("word").str.slice(pl.col("at"), PIECE)).alias("term"))
+        .select("word", _hashed("p#" + pl.col("word").str.slice(pl.col("at"), PIECE)), _weight("p"))
     )
+    per_word = pl.concat([vocabulary.select("word", _hashed("w" + pl.col("word")), _weight("w")), pieces])
     tagged = pl.concat(
-        [
-            words.select("row", ("w" + pl.col("word")).alias("term")),
-            pairs.select("row", ("b" + pl.col("term")).alias("term")),
-            pieces.select("row", ("p" + pl.col("term")).alias("term")),
-        ]
+        [words.join(per_word, on="word").select("row", "feature", "weight"), pairs.drop("before")]
     )
-    hashed = cast(Any, plh.col("term")).nchash.xxh3_64() % FEATURE_SPACE
-    weight = pl.col("term").str.slice(0, 1).replace_strict(_WEIGHTS, return_dtype=pl.Float32)
-    return tagged.group_by("row", hashed.alias("feature")).agg(
-        (weight.first() * (pl.len().cast(pl.Float32).log() + 1)).alias("weight")
-    )
+    return tagged
+
+
+def _hashed(term: pl.Expr) -> pl.Expr:
+    """The feature a term is counted in (polars_hash's xxh3: stable across versions and machines)."""
+    return (cast(Any, term).nchash.xxh3_64() % FEATURE_SPACE).alias("feature")
+
+
+def _weight(kind: str) -> pl.Expr:
+    return pl.lit(_WEIGHTS[kind], pl.Float32).alias("weight")
 
 
 def feature_matrix(texts: pl.Series) -> sparse.csr_matrix:
     """One unit-length row per text, FEATURE_SPACE columns."""
-    rows = feature_rows(texts)
-    matrix = sparse.csr_matrix(
-        (rows["weight"].to_numpy(), (rows["row"].to_numpy(), rows["feature"].to_numpy().astype(np.int64))),
-        shape=(len(texts), FEATURE_SPACE),
-        dtype=np.float32,
-    )
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    occurrences = feature_rows(texts).sort("row", "feature")
+    row, feature = occurrences["row"].to_numpy(), occurrences["feature"].to_numpy()
+    # A feature that occurs n times in a text counts 1 + log n (sorted, so repeats are neighbours).
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[1:] != row[:-1]) | (feature[1:] != feature[:-1])
+    starts = np.flatnonzero(first)
+    repeats = np.diff(np.append(starts, len(row)))
+    row, feature = row[starts], feature[starts]
+    weight = occurrences["weight"].to_numpy()[starts] * (1 + np.log(repeats))
+    norms = np.sqrt(np.bincount(row, weights=weight.astype(np.float64) ** 2, minlength=len(texts)))
     norms[norms == 0] = 1
-    return sparse.csr_matrix(sparse.diags(1 / norms).astype(np.float32) @ matrix)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(texts)))])
+    data = (weight / norms[row]).astype(np.float32)
+    return sparse.csr_matrix((data, feature.astype(np.int32), indptr), shape=(len(texts), FEATURE_SPACE))

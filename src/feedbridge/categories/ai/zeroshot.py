@@ -50,12 +50,13 @@ class TreeIndex:
         weight = np.log((1 + stacked.shape[0]) / (1 + leaf_frequency)).astype(np.float32)
         return cls(leaves, tuple(_unit_columns(m, weight) for m in matrices))
 
-    def scores(self, features: sparse.csr_matrix) -> np.ndarray:
-        """rows × leaves cosine similarities, the best over languages (a block of rows at a time)."""
-        best = np.zeros((features.shape[0], len(self.leaves)), np.float32)
+    def scores(self, features: sparse.csr_matrix) -> sparse.csr_matrix:
+        """rows × leaves cosine similarities, the best over languages; sparse, since a title shares
+        words with a few hundred of thousands of leaves at most."""
+        best = sparse.csr_matrix((features.shape[0], len(self.leaves)), dtype=np.float32)
         for matrix in self.by_language:
-            np.maximum(best, (features @ matrix).toarray(), out=best)
-        return best
+            best = best.maximum(features @ matrix)
+        return sparse.csr_matrix(best)
 
 
 def _unit_columns(matrix: sparse.csr_matrix, weight: np.ndarray) -> sparse.csr_matrix:
