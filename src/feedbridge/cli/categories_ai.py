@@ -13,6 +13,7 @@ from rich.table import Table
 
 from feedbridge.apis import services as api_services
 from feedbridge.categories.ai import services
+from feedbridge.categories.ai.calibration import UNMEASURED_CAP
 from feedbridge.categories.ai.evaluation import evaluate as run_evaluation
 from feedbridge.categories.ai.labelled import read_labelled, read_tree
 from feedbridge.categories.ai.settings import ai_settings, changed_ai_settings
@@ -57,7 +58,7 @@ def suggest(
     typer.echo(f"Learned from {report.examples:,} examples of the company.")
     if not report.calibrated:
         typer.echo(
-            "Confidence is capped at 0.8 until the model has 30 examples to measure it on "
+            f"Confidence is capped at {UNMEASURED_CAP:g} until the model has 30 examples to measure it on "
             "(accept, correct or add manual lines to teach it)."
         )
     if report.asked_platform:

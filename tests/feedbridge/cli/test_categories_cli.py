@@ -217,7 +217,7 @@ def test_ai_suggest_review_accept_correct_and_make_a_line(shop: ConnectedShop, p
     cli(shop, "categories", "ai-settings", "AE", "-p", project, "--apply-above", "2", code=1)
     out = cli(shop, "categories", "suggest", "AE", "-p", project)
     assert "Suggested categories for 4 items: 0 applied (confidence ≥ threshold, 0.95), 4 waiting" in out
-    assert "capped at 0.8" in out
+    assert "capped at 0.5" in out
     review = cli(shop, "categories", "review", "AE", "-p", project)
     assert "product_type = Dresses" in review and "Red summer dress" in review
     accepted = cli(shop, "categories", "accept", "AE", "-p", project, "--review", "1")
