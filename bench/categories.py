@@ -233,6 +233,17 @@ def _print_learn(learned: dict[str, Any]) -> None:
     _verdict(median < LEARN_SECONDS, f"< {LEARN_SECONDS:.0f} s")
 
 
+def _without_nan(value: Any) -> Any:
+    """JSON has no NaN: a share of no suggestions is null."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {key: _without_nan(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nan(item) for item in value]
+    return value
+
+
 def main() -> None:
     if not DATA.is_dir():
         print(f"AI categorizer: skipped, no labelled titles in {DATA}")
@@ -250,7 +261,8 @@ def main() -> None:
         learned = run_step("bench.categories", "learn", name)
     _print_suggest(suggested)
     _print_learn(learned)
-    print(json.dumps({"categories": {**measured, "suggest": suggested, "learn": learned}}, default=str))
+    report = {"categories": {**measured, "suggest": suggested, "learn": learned}}
+    print(json.dumps(_without_nan(report), default=str))
 
 
 if __name__ == "__main__":

@@ -238,30 +238,9 @@ def test_evaluate_a_small_labelled_file(shop: ConnectedShop, tmp_path: Path) -> 
     rows += [("leather boots", "Shoes | Boots"), ("snow boots winter", "Shoes | Boots")]
     rows += [("running sneakers", "Shoes | Sneakers"), ("white sneakers", "Shoes | Sneakers")]
     labelled.write_text("title,category\n" + "\n".join(f"{t},{c}" for t, c in rows * 5) + "\n")
-    out = cli(
-        shop,
-        "categories",
-        "evaluate",
-        str(labelled),
-        "--text",
-        "title",
-        "--label",
-        "category",
-        "--labelled-share",
-        "0.5",
-    )
+    command = ["categories", "evaluate", str(labelled), "--text", "title", "--label", "category"]
+    out = cli(shop, *command, "--labelled-share", "0.5")
     assert "top-1: 1.000" in out and "Reliability" in out
-    zero = cli(
-        shop,
-        "categories",
-        "evaluate",
-        str(labelled),
-        "--text",
-        "title",
-        "--label",
-        "category",
-        "--labelled-share",
-        "0",
-    )
+    zero = cli(shop, *command, "--labelled-share", "0")
     assert "examples: 0" in zero and "top-1: 1.000" in zero  # the names of the paths alone suffice here
     cli(shop, "categories", "evaluate", str(labelled), "--text", "name", "--label", "category", code=1)
