@@ -82,6 +82,8 @@ def test_zero_shot_suggestions_wait_for_review_without_a_threshold(
     api_id = api_with_items(shop, FEED, rules=None)
     report = suggest(shop, api_id, tree)
     assert (report.items, report.applied, report.waiting) == (8, 0, 8)
+    assert (report.asked_platform, report.platform_problem) == (8, None)  # AliExpress's suggestion too
+    assert suggest(shop, api_id, tree).asked_platform == 0  # each text is asked about once
     suggested = best(shop, api_id)
     assert "Dresses" in tree.path_text(suggested["D1"], "en") and "Boots" in tree.path_text(
         suggested["B1"], "en"
@@ -221,3 +223,20 @@ def test_a_stored_model_that_cannot_be_trusted_is_retrained(
 def _corrupt(path: Path) -> None:
     path.chmod(0o644)
     path.write_bytes(b"PK\x03\x04 not a model")
+
+
+def test_suggestions_go_on_when_aliexpress_cannot_suggest(
+    connected_shop: ConnectedShop, tree: CategoryTree
+) -> None:
+    shop = connected_shop
+    api_id = api_with_items(shop, FEED, rules=None)
+    failing = {"system_error": 1.0, "apis": ["aliexpress.solution.product.category.suggest"]}
+    shop.admin.post("/behaviour", {"faults": failing})
+    try:
+        report = suggest(shop, api_id, tree)
+    finally:
+        shop.admin.post("/behaviour", {"faults": {"system_error": 0.0, "apis": None}})
+    assert report.asked_platform == 0 and "category suggestion did not answer" in (
+        report.platform_problem or ""
+    )
+    assert report.items == 8 and len(best(shop, api_id)) == 8  # the other signals still suggest
