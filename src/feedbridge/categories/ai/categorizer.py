@@ -5,7 +5,8 @@ Taxonomy-neutral: a tree in (or none: then the categories are whatever the examp
 1. Every distinct text is scored by the signals it has: the naive Bayes model learned from the
    merchant's examples, the zero-shot match with the leaves' names and paths, and hints (the
    marketplace's own category suggestion for a text, where it was asked). The signals are mixed by how
-   much each can be trusted: the more examples, the more the learned model speaks, and it speaks fully
+   much each can be trusted: the more examples per category, the more the learned model speaks (with two
+   examples a category, the tree's names still say most), and it speaks fully
    for a text as close to its examples as they are to each other.
 2. Self-training: the texts the first pass is sure of (or, with no examples at all, the better half by
    margin) are added to the model at a fraction of an example's weight, and everything is scored again,
@@ -31,7 +32,7 @@ TREE_SHARPNESS = 40.0  # cosine → probability: a 0.1 lead in cosine is a facto
 TREE_REACH = 0.15  # leaves further below a text's best cosine weigh e^-6 of it or less: left out
 HINT_WEIGHT = 0.5  # a marketplace suggestion counts as much as half of all other signals
 HINT_DECAY = 0.5  # each later suggestion of a hint weighs half the one before
-EXAMPLES_FOR_TRUST = 20.0  # the learned model speaks for n / (n + this) of the mix
+EXAMPLES_FOR_TRUST = 10.0  # with n examples per category, the learned model speaks for n / (n + this)
 SURE = 0.9  # first-pass probability from which a text teaches the second pass
 SELF_WEIGHT = 0.3  # what such a text weighs against a merchant's example
 
@@ -100,7 +101,8 @@ class Categorizer:
         Every leaf has a base probability (the tree's softmax gives a leaf no word matched e^0 / Z);
         only the candidates (leaves matching words, the learned model's best, the hints) are held, as
         their probability above that base, so memory and time follow the matches, not texts × leaves."""
-        trust = counts.size / (counts.size + EXAMPLES_FOR_TRUST) if self.tree is not None else 1.0
+        per_class = counts.size / max(len(counts.classes), 1)
+        trust = per_class / (per_class + EXAMPLES_FOR_TRUST) if self.tree is not None else 1.0
         scorer = counts.scorer() if counts.size else None
         columns = np.searchsorted(classes, counts.classes)
         order = np.full((features.shape[0], keep), -1, np.int64)
