@@ -209,11 +209,18 @@ def decide(
             f"no suggestion for item {missing[0]!r} in API '{api.name}': run `feedbridge categories suggest`, "
             "or give the category with --category"
         )
+    examples = _decision_examples(session, settings, company_id, api, best)
+    unknown = best.join(examples, on="item_id", how="anti")["item_id"].to_list()
+    if unknown:
+        raise NotFound(
+            f"API '{api.name}' has no item {unknown[0]!r} that a line does not categorize "
+            "(`feedbridge categories uncategorized` lists them)"
+        )
     decided = best.with_columns(pl.lit(1.0).alias("confidence"), pl.lit(ACCEPTED).alias("status"))
     write_assignments(
         folder, pl.concat([current.join(decided, on="item_id", how="anti"), decided.select(current.columns)])
     )
-    _learn_decisions(session, settings, company_id, api, decided)
+    learn(_folder(session, settings, company_id), examples, replace_all=False)
     return decided.height
 
 
@@ -286,25 +293,25 @@ def _write(settings: Settings, api: AliExpressApi, suggestions: pl.DataFrame, th
     return int((fresh["status"] == APPLIED).sum())
 
 
-def _learn_decisions(
+def _decision_examples(
     session: Session, settings: Settings, company_id: int, api: AliExpressApi, decided: pl.DataFrame
-) -> None:
-    """Add the merchant's decisions to the company's examples and model (their features only)."""
+) -> pl.DataFrame:
+    """The merchant's decisions as examples (EXAMPLES_SCHEMA), for the API's items no line categorizes."""
     options = ai_settings(api.settings)
     found = category_services.categorized_items(session, company_id, api.id, settings)
     names = found.items.items.collect_schema().names()
     text = item_text(text_fields(names, options), found.frame.collect_schema(), options)
-    texts = found.frame.select(
+    open_items = found.frame.filter(pl.col(CATEGORY_SOURCE).is_null() | (pl.col(CATEGORY_SOURCE) != LINE))
+    texts = open_items.select(
         pl.col(found.items.id_field).cast(pl.String).alias("item_id"), text.alias("text")
     ).join(decided.lazy().select("item_id", "category_id"), on="item_id")
-    examples = texts.select(
+    return texts.select(
         pl.lit(api.id, pl.Int64).alias("api_id"),
         "item_id",
         "text",
         "category_id",
         pl.lit(ACCEPTED_SOURCE).alias("source"),
     ).collect()
-    learn(_folder(session, settings, company_id), examples, replace_all=False)
 
 
 def _folder(session: Session, settings: Settings, company_id: int) -> Path:

@@ -20,6 +20,7 @@ from feedbridge.categories.ai.store import categorizer_folder, load_model, read_
 from feedbridge.categories.assignments import read_assignments
 from feedbridge.categories.lines import CategoryLine
 from feedbridge.categories.tree import CategoryTree
+from feedbridge.errors import NotFound
 from feedbridge.rules.model import Group, TextCondition
 from support.shop import ConnectedShop
 
@@ -188,8 +189,10 @@ def test_accepting_a_review_entry(connected_shop: ConnectedShop, tree: CategoryT
     assert shop.call(services.decide, api_id, shop.settings, list(entry.item_ids), tree=tree) == entry.items
     overview = shop.call(category_services.overview, api_id, shop.settings)
     assert overview.by_ai == entry.items
-    with pytest.raises(Exception, match="no suggestion for item 'nope'"):
+    with pytest.raises(NotFound, match="no suggestion for item 'nope'"):
         shop.call(services.decide, api_id, shop.settings, ["nope"], tree=tree)
+    with pytest.raises(NotFound, match="has no item 'nope'"):
+        shop.call(services.decide, api_id, shop.settings, ["nope"], category_id=BOOTS, tree=tree)
 
 
 def test_a_stored_model_that_cannot_be_trusted_is_retrained(
