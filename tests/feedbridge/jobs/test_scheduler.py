@@ -6,48 +6,27 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from feedbridge.accounts.services import create_company
 from feedbridge.apis.errors import ApiNotFound
-from feedbridge.apis.services import activate_api, create_api, deactivate_api
-from feedbridge.db.engine import create_session_factory
+from feedbridge.apis.services import deactivate_api
 from feedbridge.jobs.scheduler import queue_due_runs, queue_manual_run
-from feedbridge.projects.services import create_project
 from feedbridge.sync.errors import ApiNotRunnable
 from feedbridge.sync.models import RunStatus, SyncRun, SyncSchedule
 from feedbridge.sync.runs import queue_run
 from feedbridge.sync.schedules import set_schedule
-from support.connections import stored_connection
+from support.connections import OfflineApis
 
 NOW = datetime(2026, 12, 2, 20, 30, tzinfo=UTC)
 
 
-@dataclass
-class Shop:
-    sessions: sessionmaker[Session]
-    company_id: int
-    project_id: int
-    connection_id: int
-    count: int = 0
-
-    def call(self, service: Any, *args: Any, **options: Any) -> Any:
-        with self.sessions.begin() as session:
-            return service(session, self.company_id, *args, **options)
-
+class Shop(OfflineApis):
     def api(self, *, active: bool = True) -> int:
-        self.count += 1
-        options = {"connection_id": self.connection_id, "language": "en", "unique_id_field": "sku"}
-        api_id = int(self.call(create_api, self.project_id, f"AE {self.count}", **options).id)
-        if active:
-            self.call(activate_api, api_id)
-        return api_id
+        return super().api(active=active)
 
     def runs(self, api_id: int | None = None) -> list[SyncRun]:
         with self.sessions() as session:
@@ -72,12 +51,7 @@ class Shop:
 
 @pytest.fixture
 def shop(engine: Engine) -> Shop:
-    sessions = create_session_factory(engine)
-    with sessions.begin() as session:
-        company_id = create_company(session, "Shop", "shop").id
-        project_id = create_project(session, company_id, "Catalogue").id
-        connection_id = stored_connection(session, company_id).id
-    return Shop(sessions, company_id, project_id, connection_id)
+    return Shop.create(engine)
 
 
 def test_a_due_schedule_queues_one_run_and_then_none_until_it_is_due_again(shop: Shop) -> None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -19,13 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from feedbridge.accounts.services import create_company
-from feedbridge.apis.services import create_api
-from feedbridge.db.engine import create_session_factory
 from feedbridge.errors import InvalidInput, NotFound
-from feedbridge.projects.services import create_project
 from feedbridge.sync.models import SyncSchedule
 from feedbridge.sync.schedules import (
     DueRun,
@@ -38,7 +33,7 @@ from feedbridge.sync.schedules import (
     resume_schedule,
     set_schedule,
 )
-from support.connections import stored_connection
+from support.connections import OfflineApis
 
 ZONES = ["UTC", "Europe/Madrid", "America/New_York", "Australia/Lord_Howe", "America/Santiago"]
 # "Every N hours" counts wall-clock hours from this local midnight (see feedbridge.sync.schedules).
@@ -299,22 +294,7 @@ def test_invalid_schedules_say_what_is_wrong_and_how_to_fix_it(
 # --- services ----------------------------------------------------------------------------------------
 
 
-@dataclass
-class Apis:
-    sessions: sessionmaker[Session]
-    company_id: int
-    project_id: int
-    connection_id: int
-    names: Iterator[int] = field(default_factory=lambda: iter(range(1_000_000)))
-
-    def new(self) -> int:
-        options = {"connection_id": self.connection_id, "language": "en", "unique_id_field": "sku"}
-        return int(self.call(create_api, self.project_id, f"AE {next(self.names)}", **options).id)
-
-    def call(self, service: Any, *args: Any, **options: Any) -> Any:
-        with self.sessions.begin() as session:
-            return service(session, self.company_id, *args, **options)
-
+class Apis(OfflineApis):
     def claim(self, now: datetime, **options: Any) -> list[DueRun]:
         with self.sessions.begin() as session:
             return claim_due(session, now, **options)
@@ -326,16 +306,11 @@ class Apis:
 
 @pytest.fixture
 def apis(engine: Engine) -> Apis:
-    sessions = create_session_factory(engine)
-    with sessions.begin() as session:
-        company_id = create_company(session, "Shop", "shop").id
-        project_id = create_project(session, company_id, "Catalogue").id
-        connection_id = stored_connection(session, company_id).id
-    return Apis(sessions, company_id, project_id, connection_id)
+    return Apis.create(engine)
 
 
 def test_set_replace_describe_and_remove_a_schedule(apis: Apis) -> None:
-    api_id = apis.new()
+    api_id = apis.api()
     assert apis.schedule(api_id) is None
 
     schedule = apis.call(
@@ -369,7 +344,7 @@ def test_set_replace_describe_and_remove_a_schedule(apis: Apis) -> None:
 
 
 def test_an_invalid_schedule_changes_nothing(apis: Apis) -> None:
-    api_id = apis.new()
+    api_id = apis.api()
     apis.call(set_schedule, api_id, times=["06:00"], now=NOW)
     with pytest.raises(InvalidInput, match="'25:00' is not a time of day"):
         apis.call(set_schedule, api_id, times=["07:00", "25:00"], now=NOW)
@@ -378,7 +353,7 @@ def test_an_invalid_schedule_changes_nothing(apis: Apis) -> None:
 
 
 def test_schedules_of_another_company_or_missing_ones_are_not_found(apis: Apis) -> None:
-    api_id = apis.new()
+    api_id = apis.api()
     with apis.sessions.begin() as session:
         other_company = create_company(session, "Other", "other").id
     for service, options in [
@@ -391,13 +366,13 @@ def test_schedules_of_another_company_or_missing_ones_are_not_found(apis: Apis) 
             service(session, other_company, api_id, **options)
     for service in (pause_schedule, resume_schedule):
         with pytest.raises(
-            NotFound, match="API 'AE 0' has no schedule; give it times of day or every N hours"
+            NotFound, match="API 'AE 1' has no schedule; give it times of day or every N hours"
         ):
             apis.call(service, api_id, now=NOW)
 
 
 def test_due_schedules_are_claimed_once_and_move_to_their_next_time(apis: Apis) -> None:
-    due, later, paused = apis.new(), apis.new(), apis.new()
+    due, later, paused = apis.api(), apis.api(), apis.api()
     apis.call(set_schedule, due, times=["21:00"], now=NOW)  # due 2026-12-02 21:00
     apis.call(set_schedule, later, times=["23:00"], now=NOW)
     apis.call(set_schedule, paused, times=["21:00"], now=NOW)
@@ -417,7 +392,7 @@ def test_due_schedules_are_claimed_once_and_move_to_their_next_time(apis: Apis) 
 
 
 def test_a_scheduler_down_for_three_days_makes_one_run(apis: Apis) -> None:
-    api_id = apis.new()
+    api_id = apis.api()
     apis.call(set_schedule, api_id, times=["06:00", "18:00"], now=NOW)  # due 2026-12-03 06:00
     back = utc(2026, 12, 6, 7, 15)
     [run] = apis.claim(back)
@@ -428,7 +403,7 @@ def test_a_scheduler_down_for_three_days_makes_one_run(apis: Apis) -> None:
 
 
 def test_pause_and_resume(apis: Apis) -> None:
-    api_id = apis.new()
+    api_id = apis.api()
     apis.call(set_schedule, api_id, every_hours=6, now=NOW)  # due 2026-12-03 00:00
     apis.call(pause_schedule, api_id, now=NOW)
     apis.call(set_schedule, api_id, every_hours=12, now=NOW)  # a paused schedule stays paused when changed
@@ -441,7 +416,7 @@ def test_pause_and_resume(apis: Apis) -> None:
 
 
 def test_claims_come_earliest_first_up_to_the_limit(apis: Apis) -> None:
-    first, second, third = apis.new(), apis.new(), apis.new()
+    first, second, third = apis.api(), apis.api(), apis.api()
     for api_id, at in [(second, "21:10"), (first, "21:00"), (third, "21:20")]:
         apis.call(set_schedule, api_id, times=[at], now=NOW)
     now = utc(2026, 12, 2, 22)
@@ -452,7 +427,7 @@ def test_claims_come_earliest_first_up_to_the_limit(apis: Apis) -> None:
 def test_a_schedule_that_cannot_be_computed_does_not_stop_the_others(
     apis: Apis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    broken, fine = apis.new(), apis.new()
+    broken, fine = apis.api(), apis.api()
     apis.call(set_schedule, broken, times=["21:00"], now=NOW)
     apis.call(set_schedule, fine, times=["21:00"], now=NOW)
     with apis.sessions.begin() as session:  # e.g. a zone the system's zone database dropped
@@ -466,7 +441,7 @@ def test_a_schedule_that_cannot_be_computed_does_not_stop_the_others(
 
 def test_concurrent_schedulers_claim_each_due_time_exactly_once(apis: Apis) -> None:
     count, rounds = 50, 4
-    ids = [apis.new() for _ in range(count)]
+    ids = [apis.api() for _ in range(count)]
     for index, api_id in enumerate(ids):
         zone = ZONES[index % len(ZONES)]
         apis.call(set_schedule, api_id, every_hours=1, timezone=zone, now=NOW)

@@ -7,7 +7,6 @@ fails, the round goes on without it and says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +21,6 @@ from feedbridge.errors import FeedbridgeError
 
 FILE_NAME = "category_hints.parquet"
 SCHEMA = pl.Schema({"text": pl.String, "category_id": pl.Int64, "rank": pl.Int32})
-Progress = Callable[[int, int], None]
 
 
 def read_hints(folder: Path) -> pl.DataFrame:
@@ -37,7 +35,6 @@ def ask_platform(
     folder: Path,
     texts: list[str],
     language: str,
-    progress: Progress | None = None,
 ) -> tuple[int, str | None]:
     """Ask about `texts` (those not asked before), keep the answers; returns the texts asked and, when
     the platform could not answer, why. Texts without an answer are kept as asked (no rows)."""
@@ -56,7 +53,7 @@ def ask_platform(
     done: list[str] = []
     problem = None
     with client_context as client:
-        for position, text in enumerate(texts, start=1):
+        for text in texts:
             try:
                 found = categories.suggest_categories(client, token, text[:256], language)
             except (AliExpressError, FeedbridgeError) as error:
@@ -68,8 +65,6 @@ def ask_platform(
                 {"text": text, "category_id": s.id, "rank": rank} for rank, s in enumerate(found, start=1)
             ]
             done.append(text)
-            if progress:
-                progress(position, len(texts))
     _keep(folder, pl.concat([known, pl.DataFrame(rows, schema=SCHEMA)]), done)
     return len(done), problem
 

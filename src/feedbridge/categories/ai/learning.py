@@ -24,7 +24,6 @@ from feedbridge.categories.ai.calibration import Calibration
 from feedbridge.categories.ai.evaluation import cross_validated
 from feedbridge.categories.ai.features import feature_matrix
 from feedbridge.categories.ai.model import Counts
-from feedbridge.categories.ai.settings import ai_settings
 from feedbridge.categories.ai.store import (
     EXAMPLES_SCHEMA,
     StoredModel,
@@ -33,7 +32,7 @@ from feedbridge.categories.ai.store import (
     save_model,
     write_examples,
 )
-from feedbridge.categories.ai.texts import item_text, text_fields
+from feedbridge.categories.ai.texts import id_and_text
 from feedbridge.categories.assignments import ACCEPTED, read_assignments
 from feedbridge.categories.categorize import CATEGORY_ID, CATEGORY_SOURCE, LINE
 from feedbridge.categories.services import categorized_items
@@ -63,12 +62,8 @@ def company_examples(session: Session, company_id: int, settings: Settings) -> p
             found = categorized_items(session, company_id, api.id, settings)
         except NoItems:
             continue
-        schema = found.frame.collect_schema()
-        options = ai_settings(api.settings)
-        text = item_text(text_fields(found.items.items.collect_schema().names(), options), schema, options)
         frame = found.frame.select(
-            pl.col(found.items.id_field).cast(pl.String).alias("item_id"),
-            text.alias("text"),
+            *id_and_text(found, api.settings),
             CATEGORY_ID,
             CATEGORY_SOURCE,
         )

@@ -23,9 +23,9 @@ from feedbridge.categories import services as category_services
 from feedbridge.categories.ai.categorizer import Categorizer
 from feedbridge.categories.ai.hints import ask_platform, read_hints
 from feedbridge.categories.ai.learning import ACCEPTED_SOURCE, Learned, company_examples, learn
-from feedbridge.categories.ai.settings import AiSettings, ai_settings
+from feedbridge.categories.ai.settings import ai_settings
 from feedbridge.categories.ai.store import categorizer_folder
-from feedbridge.categories.ai.texts import item_text, pattern_field, text_fields
+from feedbridge.categories.ai.texts import id_and_text, pattern_field
 from feedbridge.categories.ai.zeroshot import TreeIndex
 from feedbridge.categories.assignments import (
     ACCEPTED,
@@ -47,6 +47,7 @@ from feedbridge.rules.model import Group, TextCondition
 
 Progress = Callable[[str], None]
 _TEXT = "\x00text"
+_NOT_BY_LINE = pl.col(CATEGORY_SOURCE).is_null() | (pl.col(CATEGORY_SOURCE) != LINE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def suggest(
     _say(progress, "learning from the company's examples")
     learned = learn_company(session, company_id, settings)
     _say(progress, "reading the items")
-    targets, _ = _targets(session, settings, company_id, api, options)
+    targets, _ = _targets(session, settings, company_id, api)
     folder = api_folder(settings, api)
     categorizer = Categorizer(learned.model.counts, learned.model.calibration, TreeIndex.of(tree))
     _say(progress, f"suggesting categories for {targets.height:,} items")
@@ -131,8 +132,7 @@ def review(
     """The suggestions waiting for the merchant, grouped by the product-type pattern and the suggested
     category, the entries affecting the most items first."""
     api = get_api(session, company_id, api_id)
-    options = ai_settings(api.settings)
-    targets, pattern = _targets(session, settings, company_id, api, options)
+    targets, pattern = _targets(session, settings, company_id, api)
     assignments = read_assignments(api_folder(settings, api))
     if assignments is None or targets.is_empty():
         return []
@@ -246,16 +246,14 @@ def review_to_line(
 
 
 def _targets(
-    session: Session, settings: Settings, company_id: int, api: AliExpressApi, options: AiSettings
+    session: Session, settings: Settings, company_id: int, api: AliExpressApi
 ) -> tuple[pl.DataFrame, str | None]:
     """The items to suggest for (item_id, the text read, the pattern field) and the pattern field."""
     found = category_services.categorized_items(session, company_id, api.id, settings)
-    names = found.items.items.collect_schema().names()
-    schema = found.frame.collect_schema()
-    pattern = pattern_field(names)
-    text = item_text(text_fields(names, options), schema, options)
-    frame = found.frame.filter(pl.col(CATEGORY_SOURCE).is_null() | (pl.col(CATEGORY_SOURCE) != LINE)).select(
-        pl.col(found.items.id_field).cast(pl.String).alias("item_id"),
+    pattern = pattern_field(found.items.items.collect_schema().names())
+    item_id, text = id_and_text(found, api.settings)
+    frame = found.frame.filter(_NOT_BY_LINE).select(
+        item_id,
         text.alias(_TEXT),
         *([pl.col(pattern)] if pattern and pattern != found.items.id_field else []),
     )
@@ -297,14 +295,12 @@ def _decision_examples(
     session: Session, settings: Settings, company_id: int, api: AliExpressApi, decided: pl.DataFrame
 ) -> pl.DataFrame:
     """The merchant's decisions as examples (EXAMPLES_SCHEMA), for the API's items no line categorizes."""
-    options = ai_settings(api.settings)
     found = category_services.categorized_items(session, company_id, api.id, settings)
-    names = found.items.items.collect_schema().names()
-    text = item_text(text_fields(names, options), found.frame.collect_schema(), options)
-    open_items = found.frame.filter(pl.col(CATEGORY_SOURCE).is_null() | (pl.col(CATEGORY_SOURCE) != LINE))
-    texts = open_items.select(
-        pl.col(found.items.id_field).cast(pl.String).alias("item_id"), text.alias("text")
-    ).join(decided.lazy().select("item_id", "category_id"), on="item_id")
+    texts = (
+        found.frame.filter(_NOT_BY_LINE)
+        .select(id_and_text(found, api.settings))
+        .join(decided.lazy().select("item_id", "category_id"), on="item_id")
+    )
     return texts.select(
         pl.lit(api.id, pl.Int64).alias("api_id"),
         "item_id",

@@ -136,15 +136,6 @@ def load_model(folder: Path) -> StoredModel | None:
         return None
 
 
-def model_info(folder: Path) -> dict[str, Any] | None:
-    """The stored model's metadata (for `categories model`), None before the first training."""
-    path = folder / "model.json"
-    try:
-        return dict(json.loads(path.read_text()))
-    except (OSError, ValueError):
-        return None
-
-
 def _incompatible(meta: dict[str, Any]) -> str | None:
     if meta.get("format") != MODEL_FORMAT:
         return f"it was stored in format {meta.get('format')}, this version reads {MODEL_FORMAT}"

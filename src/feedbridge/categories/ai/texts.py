@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 
-from feedbridge.categories.ai.settings import AiSettings
+from feedbridge.categories.ai.settings import AiSettings, ai_settings
+from feedbridge.categories.services import CategorizedItems
 from feedbridge.errors import InvalidInput
 
 # Field names (lower case, letters only) read by default, in this order, and those read only in part.
@@ -64,3 +66,14 @@ def item_text(fields: Sequence[str], schema: pl.Schema, settings: AiSettings) ->
     if not parts:
         return pl.lit("")
     return pl.concat_str(parts, separator=" | ", ignore_nulls=True).fill_null("")
+
+
+def id_and_text(found: CategorizedItems, api_settings: dict[str, Any]) -> list[pl.Expr]:
+    """`item_id` (the unique ID as text) and `text` (what the categorizer reads, by the API's AI
+    settings) of an API's categorized items."""
+    options = ai_settings(api_settings)
+    fields = text_fields(found.items.items.collect_schema().names(), options)
+    return [
+        pl.col(found.items.id_field).cast(pl.String).alias("item_id"),
+        item_text(fields, found.frame.collect_schema(), options).alias("text"),
+    ]
