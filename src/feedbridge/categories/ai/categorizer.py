@@ -16,6 +16,8 @@ Taxonomy-neutral: a tree in (or none: then the categories are whatever the examp
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +30,7 @@ from feedbridge.categories.ai.model import Counts, softmax
 from feedbridge.categories.ai.zeroshot import TreeIndex
 
 BLOCK = 10_000  # texts scored at once: bounds the dense texts × categories blocks
+TREE_THREADS = 4  # at most: the machine's cores are the other bound
 TREE_SHARPNESS = 40.0  # cosine → probability: a 0.1 lead in cosine is a factor e^4
 TREE_REACH = 0.15  # leaves further below a text's best cosine weigh e^-6 of it or less: left out
 HINT_WEIGHT = 0.5  # a marketplace suggestion counts as much as half of all other signals
@@ -61,7 +64,7 @@ class Categorizer:
         hint_matrix = _hints(distinct, hints, classes)
         counts = self.counts.restricted(classes) if self.tree is not None else self.counts
         keep = min(max(top, 2), len(classes))
-        tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]] = {}
+        tree_parts = self._tree_parts(features)
         order, raw = self._best(features, counts, classes, hint_matrix, keep, tree_parts)
         taught = _self_taught(features, order, raw, classes, counts.size)
         if taught is not None:
@@ -85,6 +88,17 @@ class Categorizer:
         if self.tree is not None:
             return self.tree.leaves
         return self.counts.classes
+
+    def _tree_parts(self, features: sparse.csr_matrix) -> dict[int, tuple[sparse.csr_matrix, np.ndarray]]:
+        """The tree's part of every block, by its first row: worked out once for both passes, on threads
+        (SciPy's sparse products release the GIL, and they are most of the time)."""
+        if self.tree is None:
+            return {}
+        tree = self.tree
+        starts = range(0, features.shape[0], BLOCK)
+        with ThreadPoolExecutor(min(TREE_THREADS, os.cpu_count() or 1)) as pool:
+            parts = pool.map(lambda start: _tree_part(tree.scores(features[start : start + BLOCK])), starts)
+            return dict(zip(starts, parts, strict=True))
 
     def _best(
         self,
@@ -118,8 +132,6 @@ class Categorizer:
                 parts.append(_learned_part(scorer.log_scores(block), speaks, columns, len(classes), keep))
             base = np.zeros(rows)
             if self.tree is not None:
-                if start not in tree_parts:
-                    tree_parts[start] = _tree_part(self.tree.scores(block))
                 above, base = tree_parts[start]
                 parts.append(sparse.csr_matrix(sparse.diags(1 - speaks) @ above))
                 base = (1 - speaks) * base

@@ -1,30 +1,40 @@
-"""The zero-shot signal: how well an item's text matches each leaf's name and path, with no examples.
+"""The zero-shot signal: how well an item's text matches each leaf's names and path, with no examples.
 
-Each leaf is read once per language it is named in: its name, plus its ancestors' names at a lower
-weight ("Women > Dresses"), in the same hashed features as the items; features that many leaves share
-("accessories", "parts") weigh less (inverse leaf frequency). A leaf's score is its best language's
-cosine with the item, so a German title meets the German names and a leaf with many translations is not
-diluted by the ones the title does not use.
+A leaf has several names, each read with its ancestors' names at a lower weight ("Women > Dresses"), in
+the same hashed features as the items: its name in each language the tree gives (with two neighbouring
+words also written as one: "Dish Washers" meets "dishwasher"), and in English up to OTHER_WORDS other
+words from WordNet for the same thing or a kind of it ("Refrigerators": icebox, fridge; see lexicon.py).
+Features that many names share ("accessories", "parts") weigh less (inverse frequency), and colour words
+weigh nothing. A leaf's score is its best name's cosine with the item, so a German title meets the
+German name, and a leaf with many names is not diluted by the ones the title does not use.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import polars as pl
 from scipy import sparse
 
 from feedbridge.categories.ai.features import feature_matrix
+from feedbridge.categories.ai.lexicon import lexicon
 from feedbridge.categories.tree import CategoryTree, pick_name
+from feedbridge.rules.templates import ALIEXPRESS_COLOURS
 
 ANCESTOR_WEIGHT = 0.4
+OTHER_WORDS = 3  # per leaf: measured on labelled titles, more cost time and gain little (docs/performance.md)
+_NEIGHBOURS = re.compile(r"(?=\b([^\W\d_]+) ([^\W\d_]+)\b)")  # overlapping: "a b c" gives a+b and b+c
 
 
 @dataclass(frozen=True)
 class TreeIndex:
     leaves: np.ndarray  # int64 leaf ids, sorted
-    by_language: tuple[sparse.csr_matrix, ...]  # per language: FEATURE_SPACE × leaves, unit columns
+    layers: tuple[
+        sparse.csr_matrix, ...
+    ]  # per language, then per WordNet word: FEATURE_SPACE × leaves, unit columns
 
     @classmethod
     def of(cls, tree: CategoryTree) -> TreeIndex:
@@ -37,26 +47,70 @@ class TreeIndex:
             ancestors = tree.path(int(leaf))[:-1]
             for lang in languages:
                 own = node.names.get(lang, "") if node else ""
-                names[lang].append(own)  # a leaf without a name in this language scores 0 in it
+                names[lang].append(" ".join([own, *_compounds(own)]))  # no name in a language: 0 in it
                 above[lang].append(" ".join(pick_name(a.names, lang) for a in ancestors) if own else "")
         matrices = [
             feature_matrix(pl.Series(names[lang])) + ANCESTOR_WEIGHT * feature_matrix(pl.Series(above[lang]))
             for lang in languages
         ]
+        if "en" in languages:
+            matrices += _other_words(tree, leaves, above["en"])
         if not matrices:
             return cls(leaves, ())
         stacked = sparse.vstack(matrices).tocsc()
-        leaf_frequency = np.diff(stacked.indptr)  # documents (leaf, language) holding each feature
+        leaf_frequency = np.diff(stacked.indptr)  # names holding each feature
         weight = np.log((1 + stacked.shape[0]) / (1 + leaf_frequency)).astype(np.float32)
+        weight[_colour_features()] = 0  # "Black Tea" is no place for a black phone
         return cls(leaves, tuple(_unit_columns(m, weight) for m in matrices))
 
     def scores(self, features: sparse.csr_matrix) -> sparse.csr_matrix:
-        """rows × leaves cosine similarities, the best over languages; sparse, since a title shares
+        """rows × leaves cosine similarities, each leaf's best name's; sparse, since a title shares
         words with a few hundred of thousands of leaves at most."""
+        # The thin products (names few leaves have) first: each maximum costs what both hold.
+        products = sorted(
+            (sparse.csr_matrix(features @ matrix) for matrix in self.layers), key=lambda p: p.nnz
+        )
         best = sparse.csr_matrix((features.shape[0], len(self.leaves)), dtype=np.float32)
-        for matrix in self.by_language:
-            best = best.maximum(features @ matrix)
+        for product in products:
+            best = best.maximum(product)
         return sparse.csr_matrix(best)
+
+
+def _other_words(tree: CategoryTree, leaves: np.ndarray, paths: list[str]) -> list[sparse.csr_matrix]:
+    """Layers like a language's: the k-th holds each leaf's k-th other word in WordNet (the same thing
+    first, then kinds of it, single words first), with the leaf's English path."""
+    words = lexicon()
+    if words is None:
+        return []
+    per_leaf: list[list[str]] = []
+    for leaf in leaves.tolist():
+        node = tree.get(leaf)
+        own = node.names.get("en", "") if node else ""
+        context = " ".join(
+            pick_name(a.names, "en") for a in tree.path(leaf)[1:]
+        )  # the top level is too broad
+        same, kinds = words.related(own, context) if own else ([], [])
+        kinds = sorted(dict.fromkeys(kinds), key=lambda word: (" " in word, len(word)))
+        per_leaf.append(list(dict.fromkeys(same + kinds))[:OTHER_WORDS])
+    layers = []
+    for k in range(max(map(len, per_leaf), default=0)):
+        names = [found[k] if len(found) > k else "" for found in per_leaf]
+        above = [path if name else "" for name, path in zip(names, paths, strict=True)]
+        layers.append(feature_matrix(pl.Series(names)) + ANCESTOR_WEIGHT * feature_matrix(pl.Series(above)))
+    return layers
+
+
+def _compounds(name: str) -> list[str]:
+    """Two neighbouring words written as one, as titles often do ("Dish Washers" → "dishwashers")."""
+    return [a + b for a, b in _NEIGHBOURS.findall(name) if len(a) > 2 and len(b) > 2]
+
+
+@cache
+def _colour_features() -> np.ndarray:
+    """The features of colour words (and their pieces): they say what colour an item is, not what it is;
+    word pairs such as "black tea" keep theirs."""
+    words = [word for names in ALIEXPRESS_COLOURS.values() for word in names if " " not in word]
+    return np.unique(feature_matrix(pl.Series(words)).indices)
 
 
 def _unit_columns(matrix: sparse.csr_matrix, weight: np.ndarray) -> sparse.csr_matrix:
