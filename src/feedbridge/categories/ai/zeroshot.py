@@ -1,9 +1,9 @@
 """The zero-shot signal: how well an item's text matches each leaf's names and path, with no examples.
 
 A leaf has several names, each read with its ancestors' names at a lower weight ("Women > Dresses"), in
-the same hashed features as the items: its name in each language the tree gives (with two neighbouring
-words also written as one: "Dish Washers" meets "dishwasher"), and in English up to OTHER_WORDS other
-words from WordNet for the same thing or a kind of it ("Refrigerators": icebox, fridge; see lexicon.py).
+the same hashed features as the items: its name in each language the tree gives, and in English up to
+OTHER_WORDS other words from WordNet for the same thing or a kind of it ("Refrigerators": icebox, fridge;
+"Dish Washers": dishwasher; see lexicon.py).
 Features that many names share ("accessories", "parts") weigh less (inverse frequency), and colour words
 weigh nothing. A leaf's score is its best name's cosine with the item, so a German title meets the
 German name, and a leaf with many names is not diluted by the ones the title does not use.
@@ -11,7 +11,6 @@ German name, and a leaf with many names is not diluted by the ones the title doe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,7 +25,6 @@ from feedbridge.rules.templates import ALIEXPRESS_COLOURS
 
 ANCESTOR_WEIGHT = 0.4
 OTHER_WORDS = 3  # per leaf: measured on labelled titles, more cost time and gain little (docs/performance.md)
-_NEIGHBOURS = re.compile(r"(?=\b([^\W\d_]+) ([^\W\d_]+)\b)")  # overlapping: "a b c" gives a+b and b+c
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ class TreeIndex:
             ancestors = tree.path(int(leaf))[:-1]
             for lang in languages:
                 own = node.names.get(lang, "") if node else ""
-                names[lang].append(" ".join([own, *_compounds(own)]))  # no name in a language: 0 in it
+                names[lang].append(own)  # a leaf without a name in this language scores 0 in it
                 above[lang].append(" ".join(pick_name(a.names, lang) for a in ancestors) if own else "")
         matrices = [
             feature_matrix(pl.Series(names[lang])) + ANCESTOR_WEIGHT * feature_matrix(pl.Series(above[lang]))
@@ -98,11 +96,6 @@ def _other_words(tree: CategoryTree, leaves: np.ndarray, paths: list[str]) -> li
         above = [path if name else "" for name, path in zip(names, paths, strict=True)]
         layers.append(feature_matrix(pl.Series(names)) + ANCESTOR_WEIGHT * feature_matrix(pl.Series(above)))
     return layers
-
-
-def _compounds(name: str) -> list[str]:
-    """Two neighbouring words written as one, as titles often do ("Dish Washers" → "dishwashers")."""
-    return [a + b for a, b in _NEIGHBOURS.findall(name) if len(a) > 2 and len(b) > 2]
 
 
 @cache
