@@ -82,7 +82,8 @@ class Lexicon:
         return word
 
     def _fields(self, offset: int) -> tuple[list[str], str]:
-        """A sense's line: `offset lexfile pos count (lemma lexid)… pointers (symbol target pos st)… | gloss`."""
+        """A sense's line: `offset lexfile pos count (lemma lexid)… pointers (symbol target pos st)…
+        | gloss`."""
         line = self.nouns[offset : self.nouns.index(b"\n", offset)].decode("utf-8")
         head, _, gloss = line.partition(" | ")
         return head.split(), gloss
