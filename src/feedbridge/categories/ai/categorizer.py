@@ -11,6 +11,9 @@ Taxonomy-neutral: a tree in (or none: then the categories are whatever the examp
 2. Self-training: the texts the first pass is sure of (or, with no examples at all, the better half by
    margin) are added to the model at a fraction of an example's weight, and everything is scored again,
    so a brand or model number seen next to a category word carries that category to titles without one.
+   A category the merchant taught keeps the model's small smoothing (one model number decides); a
+   category known only from these guesses gets a larger one, so that a word seen in a handful of them
+   (a "larder" fridge taken for a water dispenser) does not outweigh the words seen in hundreds.
 3. The top probability is mapped to a confidence by the calibration measured on the examples.
 """
 
@@ -26,7 +29,7 @@ from scipy import sparse
 
 from feedbridge.categories.ai.calibration import Calibration
 from feedbridge.categories.ai.features import feature_matrix
-from feedbridge.categories.ai.model import Counts, softmax
+from feedbridge.categories.ai.model import SMOOTHING, Counts, softmax
 from feedbridge.categories.ai.zeroshot import TreeIndex
 
 BLOCK = 10_000  # texts scored at once: bounds the dense texts × categories blocks
@@ -38,6 +41,9 @@ HINT_DECAY = 0.5  # each later suggestion of a hint weighs half the one before
 EXAMPLES_FOR_TRUST = 10.0  # with n examples per category, the learned model speaks for n / (n + this)
 SURE = 0.9  # first-pass probability from which a text teaches the second pass
 SELF_WEIGHT = 0.3  # what such a text weighs against a merchant's example
+# α for a category with no merchant example: its examples are the first pass's guesses, so a word must
+# recur in them before it counts (PriceRunner zero-shot: 0.1 and 0.3 alike, 1 lower; docs/performance.md)
+SELF_SMOOTHING = 0.3
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,8 @@ class Categorizer:
         taught = _self_taught(features, order, raw, classes, counts.size)
         if taught is not None:
             learned = counts.added(*taught, SELF_WEIGHT)
-            order, raw = self._best(features, learned, classes, hint_matrix, keep, tree_parts)
+            smoothing = np.where(np.isin(learned.classes, counts.classes), SMOOTHING, SELF_SMOOTHING)
+            order, raw = self._best(features, learned, classes, hint_matrix, keep, tree_parts, smoothing)
         order, raw = order[:, :top], raw[:, :top]
         found = order.ravel() >= 0  # a text matching nothing has no suggestion
         by_text = pl.DataFrame(
@@ -108,6 +115,7 @@ class Categorizer:
         hints: sparse.csr_matrix | None,
         keep: int,
         tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]],
+        smoothing: float | np.ndarray = SMOOTHING,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per text, the positions in `classes` of its `keep` most probable categories, best first (-1
         where a text has fewer candidates), and their mixed probabilities; block by block.
@@ -117,7 +125,7 @@ class Categorizer:
         their probability above that base, so memory and time follow the matches, not texts × leaves."""
         per_class = counts.size / max(len(counts.classes), 1)
         trust = per_class / (per_class + EXAMPLES_FOR_TRUST) if self.tree is not None else 1.0
-        scorer = counts.scorer() if counts.size else None
+        scorer = counts.scorer(smoothing) if counts.size else None
         columns = np.searchsorted(classes, counts.classes)
         order = np.full((features.shape[0], keep), -1, np.int64)
         best = np.zeros((features.shape[0], keep), np.float64)

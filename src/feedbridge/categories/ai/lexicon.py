@@ -65,6 +65,8 @@ class Lexicon:
         senses = [self._parsed(offset) for offset in offsets]
         if len(senses) == 1:
             return senses[0]
+        # A gloss that repeats the name ("a set of …") says nothing about which sense fits.
+        near = near - set(_folded(phrase))
         fits = [len(sense.definition & near) for sense in senses]
         return senses[fits.index(max(fits))] if max(fits) else None
 

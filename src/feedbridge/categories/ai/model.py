@@ -70,13 +70,15 @@ class Counts:
         keep = np.isin(self.classes, allowed)
         return Counts(self.classes[keep], sparse.csr_matrix(self.counts[keep]), self.examples[keep])
 
-    def scorer(self) -> Scorer:
-        """What scoring needs, computed once for many blocks of rows."""
-        log_counts = self.counts.copy()
-        log_counts.data = np.log1p(np.maximum(log_counts.data, 0) / SMOOTHING)
+    def scorer(self, smoothing: float | np.ndarray = SMOOTHING) -> Scorer:
+        """What scoring needs, computed once for many blocks of rows; `smoothing` is α, or α per class."""
+        alpha = np.broadcast_to(np.asarray(smoothing, dtype=np.float64), self.classes.shape)
+        log_counts = self.counts.tocsr(copy=True)
+        per_entry = np.repeat(alpha, np.diff(log_counts.indptr))
+        log_counts.data = np.log1p(np.maximum(log_counts.data, 0) / per_entry).astype(np.float32)
         vocabulary = max(int(np.count_nonzero(np.asarray(self.counts.sum(axis=0)).ravel() > 0)), 1)
         totals = np.asarray(self.counts.sum(axis=1)).ravel()
-        per_feature = (np.log(SMOOTHING) - np.log(totals + SMOOTHING * vocabulary)).astype(np.float32)
+        per_feature = (np.log(alpha) - np.log(totals + alpha * vocabulary)).astype(np.float32)
         prior = np.log(self.examples / self.examples.sum()).astype(np.float32)
         positive = self.counts.maximum(0)
         norms = np.sqrt(np.asarray(positive.multiply(positive).sum(axis=1)).ravel())

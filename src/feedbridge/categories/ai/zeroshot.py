@@ -1,7 +1,8 @@
 """The zero-shot signal: how well an item's text matches each leaf's names and path, with no examples.
 
-A leaf has several names, each read with its ancestors' names at a lower weight ("Women > Dresses"), in
-the same hashed features as the items: its name in each language the tree gives, and in English up to
+A leaf has several names, each read with its ancestors' names at a lower weight ("Women > Dresses"; the
+name and the path each of unit length, so that a path of rare words dilutes no more than one of common
+words), in the same hashed features as the items: its name in each language the tree gives, and in English up to
 OTHER_WORDS other words from WordNet for the same thing or a kind of it ("Refrigerators": icebox, fridge;
 "Dish Washers": dishwasher; see lexicon.py). Features that many names share ("accessories", "parts")
 weigh less (inverse frequency), and colour words weigh nothing. A leaf's score is its best name's
@@ -27,6 +28,9 @@ ANCESTOR_WEIGHT = 0.4
 OTHER_WORDS = 3  # per leaf; on PriceRunner zero-shot two gave 0.55, three 0.70, eight 0.70 and a third slower
 
 
+Names = tuple[sparse.csr_matrix, sparse.csr_matrix]  # per leaf (rows): its name, its ancestors' names
+
+
 @dataclass(frozen=True)
 class TreeIndex:
     leaves: np.ndarray  # int64 leaf ids, sorted
@@ -46,19 +50,19 @@ class TreeIndex:
                 own = node.names.get(lang, "") if node else ""
                 names[lang].append(own)  # a leaf without a name in this language scores 0 in it
                 above[lang].append(" ".join(pick_name(a.names, lang) for a in ancestors) if own else "")
-        matrices = [
-            feature_matrix(pl.Series(names[lang])) + ANCESTOR_WEIGHT * feature_matrix(pl.Series(above[lang]))
+        layers: list[Names] = [
+            (feature_matrix(pl.Series(names[lang])), feature_matrix(pl.Series(above[lang])))
             for lang in languages
         ]
         if "en" in languages:
-            matrices += _other_words(tree, leaves, above["en"])
-        if not matrices:
+            layers += _other_words(tree, leaves, above["en"])
+        if not layers:
             return cls(leaves, ())
-        stacked = sparse.vstack(matrices).tocsc()
+        stacked = sparse.vstack([own + path for own, path in layers]).tocsc()
         leaf_frequency = np.diff(stacked.indptr)  # names holding each feature
         weight = np.log((1 + stacked.shape[0]) / (1 + leaf_frequency)).astype(np.float32)
         weight[_colour_features()] = 0  # "Black Tea" is no place for a black phone
-        return cls(leaves, tuple(_unit_columns(m, weight) for m in matrices))
+        return cls(leaves, tuple(_layer(own, path, weight) for own, path in layers))
 
     def scores(self, features: sparse.csr_matrix) -> sparse.csr_matrix:
         """rows × leaves cosine similarities, each leaf's best name's; sparse, since a title shares
@@ -73,7 +77,7 @@ class TreeIndex:
         return sparse.csr_matrix(best)
 
 
-def _other_words(tree: CategoryTree, leaves: np.ndarray, paths: list[str]) -> list[sparse.csr_matrix]:
+def _other_words(tree: CategoryTree, leaves: np.ndarray, paths: list[str]) -> list[Names]:
     """Layers like a language's: the k-th holds each leaf's k-th other word in WordNet (the same thing
     first, then kinds of it, single words first), with the leaf's English path."""
     words = lexicon()
@@ -92,7 +96,7 @@ def _other_words(tree: CategoryTree, leaves: np.ndarray, paths: list[str]) -> li
     for k in range(max(map(len, per_leaf), default=0)):
         names = [found[k] if len(found) > k else "" for found in per_leaf]
         above = [path if name else "" for name, path in zip(names, paths, strict=True)]
-        layers.append(feature_matrix(pl.Series(names)) + ANCESTOR_WEIGHT * feature_matrix(pl.Series(above)))
+        layers.append((feature_matrix(pl.Series(names)), feature_matrix(pl.Series(above))))
     return layers
 
 
@@ -104,9 +108,17 @@ def _colour_features() -> np.ndarray:
     return np.unique(feature_matrix(pl.Series(words)).indices)
 
 
-def _unit_columns(matrix: sparse.csr_matrix, weight: np.ndarray) -> sparse.csr_matrix:
-    """The leaves' weighted feature rows as unit-length columns (FEATURE_SPACE × leaves)."""
-    weighted = sparse.csr_matrix(matrix.multiply(weight[None, :]), dtype=np.float32)
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+def _layer(own: sparse.csr_matrix, above: sparse.csr_matrix, weight: np.ndarray) -> sparse.csr_matrix:
+    """A layer's leaves as unit-length columns (FEATURE_SPACE × leaves): the weighted name and the
+    weighted path, each of unit length, the path at ANCESTOR_WEIGHT. Normalised apart, a path of rare
+    words ("Refrigerators & Freezers") takes no more from the name than a path of common ones
+    ("Automobiles & Motorcycles"): a title naming neither meets both leaves alike."""
+    name, path = _unit_rows(own.multiply(weight[None, :])), _unit_rows(above.multiply(weight[None, :]))
+    return sparse.csr_matrix(_unit_rows(name + ANCESTOR_WEIGHT * path).T)
+
+
+def _unit_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    rows = sparse.csr_matrix(matrix, dtype=np.float32)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
     norms[norms == 0] = 1
-    return sparse.csr_matrix((sparse.diags(1 / norms) @ weighted).T, dtype=np.float32)
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ rows, dtype=np.float32)

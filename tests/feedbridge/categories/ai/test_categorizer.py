@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedbridge.categories.ai.calibration import UNMEASURED_CAP, Calibration
-from feedbridge.categories.ai.categorizer import Categorizer
+from feedbridge.categories.ai.categorizer import SELF_SMOOTHING, SELF_WEIGHT, Categorizer
 from feedbridge.categories.ai.features import feature_matrix
-from feedbridge.categories.ai.model import Counts
+from feedbridge.categories.ai.model import Counts, softmax
 from feedbridge.categories.ai.zeroshot import TreeIndex
 from feedbridge.categories.tree import CategoryNode, CategoryTree
 
@@ -61,6 +61,18 @@ def test_learning_moves_the_suggestions_of_similar_texts() -> None:
     counts = Counts.empty().added(feature_matrix(pl.Series(["Zorblax runner 2000"])), np.array([22]))
     after = Categorizer(counts, Calibration.unmeasured(), tree).suggest(texts)
     assert best(after) == [22, 22]
+
+
+def test_a_word_a_few_guesses_share_decides_less_than_one_a_few_examples_share() -> None:
+    # The merchant's examples are smoothed little (a model number seen once decides); the first pass's
+    # guesses more, so a word seen in a handful of them does not outweigh one seen in a hundred.
+    texts = pl.Series(["larder fridge water dispenser"] * 3 + ["fridge"] * 100)
+    counts = Counts.empty().added(feature_matrix(texts), np.array([1] * 3 + [2] * 100), SELF_WEIGHT)
+    query = feature_matrix(pl.Series(["Bosch larder fridge"]))
+    as_examples = softmax(counts.scorer().log_scores(query))[0]
+    as_guesses = softmax(counts.scorer(np.full(2, SELF_SMOOTHING)).log_scores(query))[0]
+    assert as_examples[0] > 0.99
+    assert as_guesses[0] < 0.6
 
 
 def test_duplicate_texts_get_the_same_suggestions_and_every_row_is_answered() -> None:
