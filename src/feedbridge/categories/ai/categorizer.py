@@ -6,11 +6,14 @@ Taxonomy-neutral: a tree in (or none: then the categories are whatever the examp
    merchant's examples, the zero-shot match with the leaves' names and paths, and hints (the
    marketplace's own category suggestion for a text, where it was asked). The signals are mixed by how
    much each can be trusted: the more examples per category, the more the learned model speaks (with two
-   examples a category, the tree's names still say most), and it speaks fully
-   for a text as close to its examples as they are to each other.
-2. Self-training: the texts the first pass is sure of (or, with no examples at all, the better half by
-   margin) are added to the model at a fraction of an example's weight, and everything is scored again,
-   so a brand or model number seen next to a category word carries that category to titles without one.
+   examples a category, the tree's names still say most), and it speaks fully for a text as close to
+   its examples as they are to each other. Beside a tree, it speaks only as far as a text is of a
+   category it learned at all (against a category with no examples): a merchant who taught fridges and
+   TVs does not get fridges and TVs suggested for cameras, whose words the tree's names know.
+2. Self-training: the texts the first pass is sure of (see `_sure`: the surest, and the better half of
+   those the tree leads) are added to the model at a fraction of an example's weight, and everything is
+   scored again, so a brand or model number seen next to a category word carries that category to titles
+   without one.
    A category the merchant taught keeps the model's small smoothing (one model number decides); a
    category known only from these guesses gets a larger one, so that a word seen in a handful of them
    (a "larder" fridge taken for a water dispenser) does not outweigh the words seen in hundreds.
@@ -40,10 +43,17 @@ HINT_WEIGHT = 0.5  # a marketplace suggestion counts as much as half of all othe
 HINT_DECAY = 0.5  # each later suggestion of a hint weighs half the one before
 EXAMPLES_FOR_TRUST = 10.0  # with n examples per category, the learned model speaks for n / (n + this)
 SURE = 0.9  # first-pass probability from which a text teaches the second pass
+# the share of the tree's surer guesses the examples must confirm before such guesses teach: PriceRunner
+# agreed 0.79–0.95 wherever labelled, the Amazon sample's paths 0.32–0.56 (docs/performance.md)
+TREE_AGREEMENT = 0.7
+MIN_GUESS_SHARE = 0.01  # PriceRunner zero-shot alike at 0, 0.001 and 0.01; 1,000,000 items 474 → 27 leaves
 SELF_WEIGHT = 0.3  # what such a text weighs against a merchant's example
 # α for a category with no merchant example: its examples are the first pass's guesses, so a word must
 # recur in them before it counts (PriceRunner zero-shot: 0.1 and 0.3 alike, 1 lower; docs/performance.md)
 SELF_SMOOTHING = 0.3
+
+
+TreeGuesses = tuple[np.ndarray, np.ndarray]  # per text: the tree's best leaf, its lead over the runner-up
 
 
 @dataclass(frozen=True)
@@ -71,12 +81,12 @@ class Categorizer:
         counts = self.counts.restricted(classes) if self.tree is not None else self.counts
         keep = min(max(top, 2), len(classes))
         tree_parts = self._tree_parts(features)
-        order, raw = self._best(features, counts, classes, hint_matrix, keep, tree_parts)
-        taught = _self_taught(features, order, raw, classes, counts.size)
-        if taught is not None:
-            learned = counts.added(*taught, SELF_WEIGHT)
+        order, raw, speaks = self._best(features, counts, classes, hint_matrix, keep, tree_parts)
+        sure = _sure(order, raw, speaks, _tree_guesses(tree_parts))
+        if sure.any():
+            learned = counts.added(sparse.csr_matrix(features[sure]), classes[order[sure, 0]], SELF_WEIGHT)
             smoothing = np.where(np.isin(learned.classes, counts.classes), SMOOTHING, SELF_SMOOTHING)
-            order, raw = self._best(features, learned, classes, hint_matrix, keep, tree_parts, smoothing)
+            order, raw, _ = self._best(features, learned, classes, hint_matrix, keep, tree_parts, smoothing)
         order, raw = order[:, :top], raw[:, :top]
         found = order.ravel() >= 0  # a text matching nothing has no suggestion
         by_text = pl.DataFrame(
@@ -116,9 +126,10 @@ class Categorizer:
         keep: int,
         tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]],
         smoothing: float | np.ndarray = SMOOTHING,
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per text, the positions in `classes` of its `keep` most probable categories, best first (-1
-        where a text has fewer candidates), and their mixed probabilities; block by block.
+        where a text has fewer candidates), their mixed probabilities, and how much the learned model
+        spoke (0 to 1); block by block.
 
         Every leaf has a base probability (the tree's softmax gives a leaf no word matched e^0 / Z);
         only the candidates (leaves matching words, the learned model's best, the hints) are held, as
@@ -129,15 +140,21 @@ class Categorizer:
         columns = np.searchsorted(classes, counts.classes)
         order = np.full((features.shape[0], keep), -1, np.int64)
         best = np.zeros((features.shape[0], keep), np.float64)
+        spoke = np.zeros(features.shape[0])
         for start in range(0, features.shape[0], BLOCK):
             block = features[start : start + BLOCK]
             rows = block.shape[0]
-            # The learned model speaks by how much it has learned, and fully for texts like its examples.
+            # The learned model speaks by how much it has learned, and fully for texts like its examples;
+            # beside a tree, only as far as a text is of a category it learned at all.
             speaks = np.full(rows, trust)
             parts: list[sparse.csr_matrix] = []
             if scorer is not None:
                 np.maximum(speaks, scorer.closeness(block), out=speaks)
-                parts.append(_learned_part(scorer.log_scores(block), speaks, columns, len(classes), keep))
+                log_scores = scorer.log_scores(block)
+                if self.tree is not None:
+                    speaks *= scorer.recognised(block, log_scores)
+                parts.append(_learned_part(log_scores, speaks, columns, len(classes), keep))
+                spoke[start : start + rows] = speaks
             base = np.zeros(rows)
             if self.tree is not None:
                 above, base = tree_parts[start]
@@ -154,7 +171,7 @@ class Categorizer:
             top, top_p = _top_per_row(above_base, keep)
             order[start : start + rows] = top
             best[start : start + rows] = (top_p + base[:, None]) / total[:, None]
-        return order, best
+        return order, best, spoke
 
 
 def _learned_part(
@@ -207,19 +224,37 @@ def _top_per_row(matrix: sparse.csr_matrix, keep: int) -> tuple[np.ndarray, np.n
     return top, values
 
 
-def _self_taught(
-    features: sparse.csr_matrix, order: np.ndarray, best: np.ndarray, classes: np.ndarray, examples: float
-) -> tuple[sparse.csr_matrix, np.ndarray] | None:
-    """The texts the first pass is sure of, with their categories, to learn from."""
-    if examples:
-        sure = best[:, 0] >= SURE
-    else:  # nothing to be sure against: the better half by margin over the runner-up
-        margin = best[:, 0] - best[:, 1] if best.shape[1] > 1 else best[:, 0]
-        sure = margin > np.median(margin)
-    sure &= order[:, 0] >= 0
-    if not sure.any():
+def _tree_guesses(tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]]) -> TreeGuesses | None:
+    """Per text, the tree's best leaf (its position in the classes) and its lead over the runner-up."""
+    if not tree_parts:
         return None
-    return sparse.csr_matrix(features[sure]), classes[order[sure, 0]]
+    tops = [_top_per_row(tree_parts[start][0].tocsr(), 2) for start in sorted(tree_parts)]
+    best = np.concatenate([top[:, 0] for top, _ in tops])
+    values = np.concatenate([value for _, value in tops])
+    return best, values[:, 0] - values[:, 1]
+
+
+def _sure(order: np.ndarray, best: np.ndarray, speaks: np.ndarray, tree: TreeGuesses | None) -> np.ndarray:
+    """The texts the first pass is sure of, to learn from: those at SURE or more, and the better half
+    (by the tree's lead) of the texts the tree leads, where the learned model speaks for less than half.
+    Those teach only if, on the texts the learned model leads, the tree's guesses with as much lead agree
+    with it at least TREE_AGREEMENT of the time: a tree whose names do not fit the merchant's categories
+    teaches nothing. With no examples there is nothing to check the tree against. A leaf that fewer than
+    MIN_GUESS_SHARE of these guesses name is left out: a handful of texts teach it little, and every
+    category taught costs the second pass a column."""
+    sure = best[:, 0] >= SURE
+    led = speaks < 0.5
+    if tree is not None and led.any():
+        leaf, lead = tree
+        threshold = np.median(lead[led])
+        checked = ~led & (lead > threshold) & (order[:, 0] >= 0)
+        if not checked.any() or np.mean(leaf[checked] == order[checked, 0]) >= TREE_AGREEMENT:
+            guessed = led & (lead > threshold) & (order[:, 0] >= 0)
+            if guessed.any():
+                per_leaf = np.bincount(order[guessed, 0], minlength=order.max() + 1)
+                guessed &= per_leaf[np.maximum(order[:, 0], 0)] >= MIN_GUESS_SHARE * guessed.sum()
+            sure |= guessed
+    return sure & (order[:, 0] >= 0)
 
 
 def _hints(distinct: pl.Series, hints: pl.DataFrame | None, classes: np.ndarray) -> sparse.csr_matrix | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 
 from feedbridge.categories.ai.features import FEATURE_SPACE
 
@@ -84,7 +85,9 @@ class Counts:
         norms = np.sqrt(np.asarray(positive.multiply(positive).sum(axis=1)).ravel())
         norms[norms == 0] = 1
         centroids = sparse.csr_matrix((sparse.diags(1 / norms) @ positive).T, dtype=np.float32)
-        return Scorer(self.classes, sparse.csr_matrix(log_counts.T), per_feature, prior, centroids)
+        return Scorer(
+            self.classes, sparse.csr_matrix(log_counts.T), per_feature, prior, centroids, np.log(vocabulary)
+        )
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,23 @@ class Scorer:
     per_feature: np.ndarray  # the log-probability of a feature a class has not seen
     prior: np.ndarray
     centroids: sparse.csr_matrix  # FEATURE_SPACE × classes: each class's examples' direction, unit length
+    log_vocabulary: float  # log of the number of features the examples hold
 
     def log_scores(self, features: sparse.csr_matrix) -> np.ndarray:
         """rows × classes joint log-likelihoods (dense: score blocks of rows, not everything at once)."""
         mass = np.asarray(features.sum(axis=1)).ravel()
         dense = (features @ self.log_counts).toarray()
         return dense + mass[:, None] * self.per_feature[None, :] + self.prior[None, :]
+
+    def recognised(self, features: sparse.csr_matrix, log_scores: np.ndarray) -> np.ndarray:
+        """Per row, the probability that the text is of a class learned at all, against one more class
+        with no examples (every feature 1 / vocabulary under the smoothing) and an average class's
+        prior: a text of words the examples never had is of none of them, however the classes rank."""
+        mass = np.asarray(features.sum(axis=1)).ravel()
+        unknown = -mass * self.log_vocabulary - np.log(len(self.classes))
+        top = np.maximum(log_scores.max(axis=1), unknown)
+        learned = np.log(np.exp(log_scores - top[:, None]).sum(axis=1)) + top
+        return expit(learned - unknown)
 
     def closeness(self, features: sparse.csr_matrix) -> np.ndarray:
         """Per row, the cosine with the closest class's examples: 1 for a text like those it learned."""

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedbridge.categories.ai.calibration import UNMEASURED_CAP, Calibration
-from feedbridge.categories.ai.categorizer import SELF_SMOOTHING, SELF_WEIGHT, Categorizer
+from feedbridge.categories.ai.categorizer import SELF_SMOOTHING, SELF_WEIGHT, Categorizer, _sure
 from feedbridge.categories.ai.features import feature_matrix
 from feedbridge.categories.ai.model import Counts, softmax
 from feedbridge.categories.ai.zeroshot import TreeIndex
@@ -61,6 +61,28 @@ def test_learning_moves_the_suggestions_of_similar_texts() -> None:
     counts = Counts.empty().added(feature_matrix(pl.Series(["Zorblax runner 2000"])), np.array([22]))
     after = Categorizer(counts, Calibration.unmeasured(), tree).suggest(texts)
     assert best(after) == [22, 22]
+
+
+def test_examples_of_some_categories_do_not_take_over_texts_of_the_others() -> None:
+    # The merchant taught dresses only; boots and phones are words the tree's names know.
+    taught = pl.Series([f"Summer dress floral {size}" for size in ("XS", "S", "M", "L", "XL")] * 4)
+    counts = Counts.empty().added(feature_matrix(taught), np.full(len(taught), 21))
+    found = Categorizer(counts, Calibration.unmeasured(), TreeIndex.of(TREE)).suggest(pl.Series(TITLES))
+    assert best(found) == [21, 12, 31, 21, 22]
+
+
+def test_the_tree_teaches_where_the_examples_confirm_it_and_not_where_they_contradict_it() -> None:
+    # Texts 0–3 the learned model leads (its best is their first-pass best), 4–7 the tree leads.
+    order = np.array([[0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0]])
+    best = np.full((8, 2), 0.5)
+    speaks = np.array([0.9] * 4 + [0.1] * 4)
+    lead = np.array([0.6, 0.7, 0.75, 0.65, 0.9, 0.1, 0.8, 0.2])
+    agreeing, contradicting = order[:, 0].copy(), 1 - order[:, 0]
+    assert _sure(order, best, speaks, (agreeing, lead)).tolist() == [False] * 4 + [True, False, True, False]
+    assert not _sure(order, best, speaks, (contradicting, lead)).any()
+    nothing_to_check = np.zeros(8)  # no examples: the better half by the tree's lead
+    assert _sure(order, best, nothing_to_check, (contradicting, lead)).sum() == 4
+    assert _sure(order, np.full((8, 2), 0.95), speaks, (contradicting, lead)).all()  # sure enough alone
 
 
 def test_a_word_a_few_guesses_share_decides_less_than_one_a_few_examples_share() -> None:
