@@ -57,6 +57,16 @@ TreeGuesses = tuple[np.ndarray, np.ndarray]  # per text: the tree's best leaf, i
 
 
 @dataclass(frozen=True)
+class TreePart:
+    """The tree's signal for a block of texts (see `_tree_part`)."""
+
+    above: sparse.csr_matrix  # texts × leaves: each matched leaf's probability above the base
+    base: np.ndarray  # per text: the probability of a leaf no word matched
+    guess: np.ndarray  # per text: the best leaf's column (-1 where none matched)
+    lead: np.ndarray  # per text: its probability's lead over the runner-up
+
+
+@dataclass(frozen=True)
 class Categorizer:
     counts: Counts  # the merchant's examples
     calibration: Calibration
@@ -106,7 +116,7 @@ class Categorizer:
             return self.tree.leaves
         return self.counts.classes
 
-    def _tree_parts(self, features: sparse.csr_matrix) -> dict[int, tuple[sparse.csr_matrix, np.ndarray]]:
+    def _tree_parts(self, features: sparse.csr_matrix) -> dict[int, TreePart]:
         """The tree's part of every block, by its first row: worked out once for both passes, on threads
         (SciPy's sparse products release the GIL, and they are most of the time)."""
         if self.tree is None:
@@ -124,7 +134,7 @@ class Categorizer:
         classes: np.ndarray,
         hints: sparse.csr_matrix | None,
         keep: int,
-        tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]],
+        tree_parts: dict[int, TreePart],
         smoothing: float | np.ndarray = SMOOTHING,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per text, the positions in `classes` of its `keep` most probable categories, best first (-1
@@ -149,15 +159,15 @@ class Categorizer:
             speaks = np.full(rows, trust)
             parts: list[sparse.csr_matrix] = []
             if scorer is not None:
-                np.maximum(speaks, scorer.closeness(block), out=speaks)
-                log_scores = scorer.log_scores(block)
+                reading = scorer.read(block)
+                np.maximum(speaks, reading.closeness, out=speaks)
                 if self.tree is not None:
-                    speaks *= scorer.recognised(block, log_scores)
-                parts.append(_learned_part(log_scores, speaks, columns, len(classes), keep))
+                    speaks *= reading.recognised
+                parts.append(_learned_part(reading.log_scores, speaks, columns, len(classes), keep))
                 spoke[start : start + rows] = speaks
             base = np.zeros(rows)
             if self.tree is not None:
-                above, base = tree_parts[start]
+                above, base = tree_parts[start].above, tree_parts[start].base
                 parts.append(sparse.csr_matrix(sparse.diags(1 - speaks) @ above))
                 base = (1 - speaks) * base
             total = np.ones(rows)
@@ -186,10 +196,10 @@ def _learned_part(
     return sparse.csr_matrix((values.ravel(), (rows, columns[top.ravel()])), shape=(len(top), width))
 
 
-def _tree_part(scores: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+def _tree_part(scores: sparse.csr_matrix) -> TreePart:
     """The tree's softmax over all leaves, as each matched leaf's probability above the base one of a
-    leaf no word matched, and that base. Leaves far below a text's best (more than TREE_REACH in
-    cosine: e^-6 of its probability) count as unmatched."""
+    leaf no word matched, and that base; and the best leaf with its lead. Leaves far below a text's best
+    (more than TREE_REACH in cosine: e^-6 of its probability) count as unmatched."""
     scores = scores.tocsr()
     rows = np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))
     best = np.asarray(scores.max(axis=1).todense(), dtype=np.float64).ravel()  # scores are ≥ 0
@@ -203,8 +213,9 @@ def _tree_part(scores: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray
         np.bincount(rows, weights=lifted, minlength=scores.shape[0]) + (scores.shape[1] - matched) * floor
     )
     base = floor / partition
-    above = (lifted - floor[rows]) / partition[rows]
-    return sparse.csr_matrix((above, (rows, leaves)), shape=scores.shape), base
+    above = sparse.csr_matrix(((lifted - floor[rows]) / partition[rows], (rows, leaves)), shape=scores.shape)
+    top, values = _top_per_row(above, 2)
+    return TreePart(above, base, top[:, 0], values[:, 0] - values[:, 1])
 
 
 def _top_per_row(matrix: sparse.csr_matrix, keep: int) -> tuple[np.ndarray, np.ndarray]:
@@ -224,14 +235,12 @@ def _top_per_row(matrix: sparse.csr_matrix, keep: int) -> tuple[np.ndarray, np.n
     return top, values
 
 
-def _tree_guesses(tree_parts: dict[int, tuple[sparse.csr_matrix, np.ndarray]]) -> TreeGuesses | None:
+def _tree_guesses(tree_parts: dict[int, TreePart]) -> TreeGuesses | None:
     """Per text, the tree's best leaf (its position in the classes) and its lead over the runner-up."""
     if not tree_parts:
         return None
-    tops = [_top_per_row(tree_parts[start][0].tocsr(), 2) for start in sorted(tree_parts)]
-    best = np.concatenate([top[:, 0] for top, _ in tops])
-    values = np.concatenate([value for _, value in tops])
-    return best, values[:, 0] - values[:, 1]
+    parts = [tree_parts[start] for start in sorted(tree_parts)]
+    return np.concatenate([part.guess for part in parts]), np.concatenate([part.lead for part in parts])
 
 
 def _sure(order: np.ndarray, best: np.ndarray, speaks: np.ndarray, tree: TreeGuesses | None) -> np.ndarray:

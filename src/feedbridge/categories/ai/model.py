@@ -85,41 +85,44 @@ class Counts:
         norms = np.sqrt(np.asarray(positive.multiply(positive).sum(axis=1)).ravel())
         norms[norms == 0] = 1
         centroids = sparse.csr_matrix((sparse.diags(1 / norms) @ positive).T, dtype=np.float32)
-        return Scorer(
-            self.classes, sparse.csr_matrix(log_counts.T), per_feature, prior, centroids, np.log(vocabulary)
-        )
+        columns = sparse.hstack([log_counts.T, centroids], format="csr")
+        return Scorer(self.classes, columns, per_feature, prior, float(np.log(vocabulary)))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the learned model says of a block of texts."""
+
+    log_scores: np.ndarray  # rows × classes joint log-likelihoods (dense: read blocks of rows)
+    closeness: np.ndarray  # per row, the cosine with the closest class's examples (1: like those learned)
+    recognised: np.ndarray  # per row, the probability that the text is of a class learned at all
 
 
 @dataclass(frozen=True)
 class Scorer:
+    """The learned model as read by `read` (one class or more)."""
+
     classes: np.ndarray
-    log_counts: sparse.csr_matrix  # FEATURE_SPACE × classes
+    # FEATURE_SPACE × 2·classes: each class's log-counts, then its examples' direction (unit length); the
+    # two have the same nonzeros, so one sparse product reads both
+    columns: sparse.csr_matrix
     per_feature: np.ndarray  # the log-probability of a feature a class has not seen
     prior: np.ndarray
-    centroids: sparse.csr_matrix  # FEATURE_SPACE × classes: each class's examples' direction, unit length
     log_vocabulary: float  # log of the number of features the examples hold
 
-    def log_scores(self, features: sparse.csr_matrix) -> np.ndarray:
-        """rows × classes joint log-likelihoods (dense: score blocks of rows, not everything at once)."""
+    def read(self, features: sparse.csr_matrix) -> Reading:
+        """`recognised` weighs the classes against one more with no examples (every feature 1 / vocabulary
+        under the smoothing) and an average class's prior: a text of words the examples never had is of
+        none of them, however the classes rank."""
+        width = len(self.classes)
+        product = sparse.csr_matrix(features @ self.columns)
         mass = np.asarray(features.sum(axis=1)).ravel()
-        dense = (features @ self.log_counts).toarray()
-        return dense + mass[:, None] * self.per_feature[None, :] + self.prior[None, :]
-
-    def recognised(self, features: sparse.csr_matrix, log_scores: np.ndarray) -> np.ndarray:
-        """Per row, the probability that the text is of a class learned at all, against one more class
-        with no examples (every feature 1 / vocabulary under the smoothing) and an average class's
-        prior: a text of words the examples never had is of none of them, however the classes rank."""
-        mass = np.asarray(features.sum(axis=1)).ravel()
-        unknown = -mass * self.log_vocabulary - np.log(len(self.classes))
+        log_scores = product[:, :width].toarray() + mass[:, None] * self.per_feature + self.prior
+        closeness = np.asarray(product[:, width:].max(axis=1).toarray()).ravel()
+        unknown = -mass * self.log_vocabulary - np.log(width)
         top = np.maximum(log_scores.max(axis=1), unknown)
         learned = np.log(np.exp(log_scores - top[:, None]).sum(axis=1)) + top
-        return expit(learned - unknown)
-
-    def closeness(self, features: sparse.csr_matrix) -> np.ndarray:
-        """Per row, the cosine with the closest class's examples: 1 for a text like those it learned."""
-        if self.centroids.shape[1] == 0:
-            return np.zeros(features.shape[0], np.float32)
-        return np.asarray((features @ self.centroids).max(axis=1).toarray()).ravel()
+        return Reading(log_scores, closeness, expit(learned - unknown))
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

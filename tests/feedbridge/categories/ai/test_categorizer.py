@@ -91,8 +91,8 @@ def test_a_word_a_few_guesses_share_decides_less_than_one_a_few_examples_share()
     texts = pl.Series(["larder fridge water dispenser"] * 3 + ["fridge"] * 100)
     counts = Counts.empty().added(feature_matrix(texts), np.array([1] * 3 + [2] * 100), SELF_WEIGHT)
     query = feature_matrix(pl.Series(["Bosch larder fridge"]))
-    as_examples = softmax(counts.scorer().log_scores(query))[0]
-    as_guesses = softmax(counts.scorer(np.full(2, SELF_SMOOTHING)).log_scores(query))[0]
+    as_examples = softmax(counts.scorer().read(query).log_scores)[0]
+    as_guesses = softmax(counts.scorer(np.full(2, SELF_SMOOTHING)).read(query).log_scores)[0]
     assert as_examples[0] > 0.99
     assert as_guesses[0] < 0.6
 
