@@ -251,19 +251,22 @@ def _sure(order: np.ndarray, best: np.ndarray, speaks: np.ndarray, tree: TreeGue
     teaches nothing. With no examples there is nothing to check the tree against. A leaf that fewer than
     MIN_GUESS_SHARE of these guesses name is left out: a handful of texts teach it little, and every
     category taught costs the second pass a column."""
-    sure = best[:, 0] >= SURE
+    guessed = order[:, 0] >= 0
+    sure = guessed & (best[:, 0] >= SURE)
     led = speaks < 0.5
-    if tree is not None and led.any():
-        leaf, lead = tree
-        threshold = np.median(lead[led])
-        checked = ~led & (lead > threshold) & (order[:, 0] >= 0)
-        if not checked.any() or np.mean(leaf[checked] == order[checked, 0]) >= TREE_AGREEMENT:
-            guessed = led & (lead > threshold) & (order[:, 0] >= 0)
-            if guessed.any():
-                per_leaf = np.bincount(order[guessed, 0], minlength=order.max() + 1)
-                guessed &= per_leaf[np.maximum(order[:, 0], 0)] >= MIN_GUESS_SHARE * guessed.sum()
-            sure |= guessed
-    return sure & (order[:, 0] >= 0)
+    if tree is None or not led.any():
+        return sure
+    leaf, lead = tree
+    guessed &= lead > np.median(lead[led])
+    checked = guessed & ~led
+    if checked.any() and np.mean(leaf[checked] == order[checked, 0]) < TREE_AGREEMENT:
+        return sure
+    guessed &= led
+    if not guessed.any():
+        return sure
+    per_leaf = np.bincount(order[guessed, 0], minlength=order.max() + 1)
+    guessed &= per_leaf[np.maximum(order[:, 0], 0)] >= MIN_GUESS_SHARE * guessed.sum()
+    return sure | guessed
 
 
 def _hints(distinct: pl.Series, hints: pl.DataFrame | None, classes: np.ndarray) -> sparse.csr_matrix | None:

@@ -1,10 +1,10 @@
 """The zero-shot signal: how well an item's text matches each leaf's names and path, with no examples.
 
-A leaf has several names, each read with its ancestors' names at a lower weight ("Women > Dresses"; the
-name and the path each of unit length, so that a path of rare words dilutes no more than one of common
-words), in the same hashed features as the items: its name in each language the tree gives, and in English up to
+A leaf has several names, each read with its ancestors' names at a lower weight ("Women > Dresses"), in
+the same hashed features as the items: its name in each language the tree gives, and in English up to
 OTHER_WORDS other words from WordNet for the same thing or a kind of it ("Refrigerators": icebox, fridge;
-"Dish Washers": dishwasher; see lexicon.py). Features that many names share ("accessories", "parts")
+"Dish Washers": dishwasher; see lexicon.py). The name and the path are each of unit length, so that a
+path of rare words dilutes the name no more than a path of common words. Features that many names share ("accessories", "parts")
 weigh less (inverse frequency), and colour words weigh nothing. A leaf's score is its best name's
 cosine with the item, so a German title meets the German name, and a leaf with many names is not
 diluted by the ones the title does not use.
